@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+
+import { connect } from '../db/connection';
+import { importAuthorizationDetails } from '../import/aws-authz/import';
+
+interface ImportCommandOptions {
+  databaseUrl?: string;
+  sourceSchema: string;
+  accountId?: string;
+}
+
+export function registerImport(program: Command): void {
+  const importCommand = program
+    .command('import')
+    .description('Load cloud IAM exports into CloudQuery-shaped tables, for databases without CloudQuery');
+
+  importCommand
+    .command('aws-authz')
+    .description(
+      'Load the JSON of `aws iam get-account-authorization-details` into the AWS IAM tables, replacing the rows of that account'
+    )
+    .argument('<file>', 'JSON file written by aws iam get-account-authorization-details')
+    .option('--account-id <id>', '12-digit account the export belongs to (default: the account most ARNs name)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
+    .option('--source-schema <schema>', 'schema of the CloudQuery tables to write', 'public')
+    .action(async (file: string, options: ImportCommandOptions) => {
+      const client = await connect(options);
+      try {
+        const summary = await importAuthorizationDetails(client, file, options);
+        for (const warning of summary.warnings) {
+          console.error(`warning: ${warning}`);
+        }
+        const count = (table: string) => summary.counts.find((item) => item.table === table)?.rows ?? 0;
+        const total = summary.counts.reduce((sum, item) => sum + item.rows, 0);
+        console.log(
+          `Imported account ${summary.accountId} from ${file} into schema ${summary.schema}: ` +
+            `${count('aws_iam_users')} users, ${count('aws_iam_groups')} groups, ${count('aws_iam_roles')} roles, ` +
+            `${count('aws_iam_policies')} policies (${total} rows in ${summary.counts.length} tables).`
+        );
+      } finally {
+        await client.end();
+      }
+    });
+}

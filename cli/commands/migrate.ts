@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+
+import { connect } from '../db/connection';
+import { migrate, type MigrateResult } from '../migrate/run';
+
+interface MigrateCommandOptions {
+  databaseUrl?: string;
+  sourceSchema: string;
+}
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('Create or update the ciem schema: apply pending sql-views/ migrations and bind the CloudQuery tables')
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
+    .option('--source-schema <schema>', 'schema that holds the CloudQuery tables', 'public')
+    .action(async (options: MigrateCommandOptions) => {
+      const client = await connect(options);
+      try {
+        const result = await migrate(client, { sourceSchema: options.sourceSchema });
+        printMigrateResult(result, options.sourceSchema);
+      } finally {
+        await client.end();
+      }
+    });
+}
+
+export function printMigrateResult(result: MigrateResult, sourceSchema: string): void {
+  if (result.applied.length === 0) {
+    console.log(`ciem schema is up to date (${result.alreadyApplied} migrations applied).`);
+  } else {
+    console.log(`Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}.`);
+  }
+
+  const missing = result.sources.filter((source) => !source.present).map((source) => source.table_name);
+  if (missing.length > 0) {
+    console.log(
+      `Source tables missing from schema ${sourceSchema}: ${missing.join(', ')}.\n` +
+        'Views over them return no rows until CloudQuery syncs them (or openciem import aws-authz loads them); run migrate again afterwards.'
+    );
+  }
+  for (const source of result.sources.filter((item) => item.present && item.missing_columns.length > 0)) {
+    console.log(
+      `${sourceSchema}.${source.table_name} lacks the columns ${source.missing_columns.join(', ')}; OpenCIEM reads them as NULL.`
+    );
+  }
+}

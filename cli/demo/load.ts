@@ -1,0 +1,24 @@
+import type { Client } from 'pg';
+
+import { parseAuthorizationDetails } from '../import/aws-authz/parse';
+import { writeExport } from '../import/aws-authz/write';
+import { migrate, type MigrateResult } from '../migrate/run';
+import { generateDemoOrganisation, type DemoAccount } from './organisation';
+
+export interface DemoLoadResult {
+  accounts: DemoAccount[];
+  migration: MigrateResult;
+}
+
+/**
+ * Writes the demo organisation into the CloudQuery tables of sourceSchema, as an import of each
+ * account's export would, then migrates so that the ciem views read it.
+ */
+export async function loadDemo(client: Client, sourceSchema: string, asOf: Date): Promise<DemoLoadResult> {
+  const accounts = generateDemoOrganisation(asOf);
+  for (const account of accounts) {
+    await writeExport(client, sourceSchema, parseAuthorizationDetails(account.authorizationDetails, account.accountId));
+  }
+  const migration = await migrate(client, { sourceSchema });
+  return { accounts, migration };
+}
