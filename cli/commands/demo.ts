@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 import { Client } from 'pg';
@@ -68,6 +69,7 @@ async function loadIntoExisting(options: DemoCommandOptions): Promise<void> {
 
 async function runEmbedded(options: DemoCommandOptions): Promise<void> {
   const dataDir = path.resolve(options.dataDir);
+  await prepareDataDir(dataDir);
   console.log(`Starting PostgreSQL on 127.0.0.1:${options.port} (data in ${dataDir}) ...`);
   const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: options.port });
 
@@ -124,6 +126,17 @@ async function runEmbedded(options: DemoCommandOptions): Promise<void> {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
+}
+
+/**
+ * Creates the demo folder. As root it must be enterable by the system user postgres, which runs
+ * the server; the secrets inside stay readable by their owner only.
+ */
+async function prepareDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    await chmod(dataDir, 0o755);
+  }
 }
 
 async function createDemoDatabase(adminUrl: string): Promise<void> {

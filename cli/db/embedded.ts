@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { UserError } from '../errors';
@@ -38,6 +38,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const clusterDir = path.join(options.dataDir, 'cluster');
   const passwordFile = path.join(options.dataDir, 'openciem-password');
   await mkdir(options.dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // As root the server runs as the system user postgres, which must be able to enter the folder.
+    await chmod(options.dataDir, 0o755);
+    await assertEnterableByOthers(path.dirname(path.resolve(options.dataDir)));
+  }
+
+  // The last lines the server printed, for the error message when it fails to start.
+  const recentLog: string[] = [];
+  const log = (line: string) => {
+    recentLog.push(line);
+    recentLog.splice(0, Math.max(0, recentLog.length - 10));
+    options.onLog?.(line);
+  };
 
   const isNew = !existsSync(path.join(clusterDir, 'PG_VERSION'));
   const password = isNew ? randomBytes(18).toString('base64url') : await readPassword(passwordFile);
@@ -58,22 +72,29 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: true,
     authMethod: 'scram-sha-256',
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // Machines without an en_US locale fail initdb with the package's default lc-messages.
     initdbFlags: ['--lc-messages=C', '--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (line: string) => options.onLog?.(String(line)),
-    onError: (line: unknown) => options.onLog?.(String(line)),
+    onLog: (line: string) => log(String(line)),
+    onError: (line: unknown) => log(String(line)),
   });
 
   if (isNew) {
-    await server.initialise();
+    try {
+      await server.initialise();
+    } catch (error) {
+      throw new UserError(
+        `initdb failed in ${clusterDir}: ${String(error)}\n${recentLog.join('').trim()}`,
+        asRoot ? 'As root, every folder above the data folder must be readable by the system user postgres.' : undefined
+      );
+    }
   }
   try {
     await server.start();
   } catch (error) {
     throw new UserError(
-      `could not start the embedded PostgreSQL on 127.0.0.1:${options.port}: ${(error as Error).message}`,
+      `could not start the embedded PostgreSQL on 127.0.0.1:${options.port}: ${String(error ?? 'the server exited')}\n${recentLog.join('').trim()}`,
       'Is the port in use? Choose another with --port, or stop the other server.'
     );
   }
@@ -97,5 +118,21 @@ async function readPassword(file: string): Promise<string> {
       `the embedded cluster's password file ${file} is missing`,
       'Delete the data folder to start from a new cluster, or pass another --data-dir.'
     );
+  }
+}
+
+/** Rejects a data folder below a folder that other users (the system user postgres) cannot enter. */
+async function assertEnterableByOthers(dir: string): Promise<void> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const mode = (await stat(current)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new UserError(
+        `the system user postgres cannot enter ${current}, which holds the data folder`,
+        'PostgreSQL refuses to run as root, so the server runs as postgres: choose a --data-dir outside that folder, or make it enterable (chmod o+x).'
+      );
+    }
+    if (current === path.dirname(current)) {
+      return;
+    }
   }
 }

@@ -77,7 +77,6 @@ export async function startGrafana(options: GrafanaOptions): Promise<ChildProces
     OPENCIEM_GRAFANA_DB_USER: options.database.user,
     OPENCIEM_GRAFANA_DB_PASSWORD: options.database.password,
     OPENCIEM_GRAFANA_DB_SSLMODE: 'disable',
-    OPENCIEM_DASHBOARDS_DIR: path.join(root, 'dashboards'),
   };
 
   const args = path.basename(options.binary) === 'grafana' ? ['server', '--homepath', options.home] : ['--homepath', options.home];

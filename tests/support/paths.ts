@@ -1,0 +1,15 @@
+import path from 'node:path';
+
+export const repositoryRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * Third-party IAM exports live in the shared folder beside the repository; tests read them from
+ * there and the product never does.
+ */
+export const authorizationDetailsDir = path.resolve(repositoryRoot, '..', 'shared', 'data', 'iam', 'account-authorization-details');
+
+export const exportFiles = {
+  cloudsplaining: path.join(authorizationDetailsDir, 'cloudsplaining-examples-files-example.json'),
+  cloudsplainingSmall: path.join(authorizationDetailsDir, 'cloudsplaining-test-files-example-authz-details.json'),
+  cloudmapper: path.join(authorizationDetailsDir, 'cloudmapper-demo-iam-get-account-authorization-details.json'),
+};
