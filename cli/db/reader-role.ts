@@ -12,6 +12,9 @@ export async function ensureReaderRole(client: Client, role: string, password: s
   const literal = (await client.query<{ q: string }>('SELECT quote_literal($1) AS q', [password])).rows[0].q;
   const verb = exists.rowCount === 0 ? 'CREATE' : 'ALTER';
   await client.query(`${verb} ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal}`);
+  // Same settings as deploy/grafana-reader-role.sql: queries cannot write even where a grant slips.
+  await client.query(`ALTER ROLE ${quoteIdent(role)} SET default_transaction_read_only = on`);
+  await client.query(`ALTER ROLE ${quoteIdent(role)} SET search_path = ciem`);
   await client.query(`GRANT USAGE ON SCHEMA ciem TO ${quoteIdent(role)}`);
   await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ciem TO ${quoteIdent(role)}`);
   await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ciem GRANT SELECT ON TABLES TO ${quoteIdent(role)}`);

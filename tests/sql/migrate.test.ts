@@ -258,6 +258,14 @@ describe('read-only role for Grafana', () => {
   });
 
   test('cannot write to ciem', async () => {
-    await expect(asReader((client) => client.query("DELETE FROM ciem.source_bindings"))).rejects.toThrow(/permission denied/);
+    await expect(asReader((client) => client.query('DELETE FROM ciem.source_bindings'))).rejects.toThrow(/read-only transaction/);
+  });
+
+  test('lacks write grants even when it leaves read-only mode', async () => {
+    const write = async (client: Client) => {
+      await client.query('SET default_transaction_read_only = off');
+      return client.query('DELETE FROM ciem.source_bindings');
+    };
+    await expect(asReader(write)).rejects.toThrow(/permission denied for table source_bindings/);
   });
 });
