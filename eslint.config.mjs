@@ -1,44 +1,7 @@
 import { defineConfig } from 'eslint/config';
+import json from '@eslint/json';
 import baseConfig from './.config/eslint.config.mjs';
 
-// Checks that a dashboard file is valid JSON and reports where a syntax error is. The rules see an empty program.
-// NOTE: @eslint/json (the JSON language plugin for ESLint) would lint the content too, but it is not a dependency yet.
-const jsonSyntaxParser = {
-  meta: { name: 'openciem-json-syntax' },
-  parseForESLint(text) {
-    try {
-      JSON.parse(text);
-    } catch (error) {
-      throw withLocation(error, text);
-    }
-
-    const lines = text.split('\n');
-    const end = { line: lines.length, column: lines[lines.length - 1].length };
-    const program = {
-      type: 'Program',
-      body: [],
-      sourceType: 'module',
-      range: [0, text.length],
-      loc: { start: { line: 1, column: 0 }, end },
-      tokens: [],
-      comments: [],
-    };
-
-    return { ast: program };
-  },
-};
-
-// ESLint reads the position of a parsing error from lineNumber and column (both 1-based).
-function withLocation(error, text) {
-  const position = /at position (\d+)/.exec(error.message);
-  if (position) {
-    const before = text.slice(0, Number(position[1])).split('\n');
-    error.lineNumber = before.length;
-    error.column = before[before.length - 1].length + 1;
-  }
-
-  return error;
-}
 
 export default defineConfig([
   {
@@ -62,6 +25,10 @@ export default defineConfig([
       '**/lib-cov',
       '**/coverage',
       '**/dist/',
+      // Compiled command line tool (npm run build:cli).
+      'lib/',
+      // Managed by @grafana/create-plugin; extended through the root files instead.
+      '.config/',
       '**/artifacts/',
       '**/work/',
       '**/ci/',
@@ -74,20 +41,25 @@ export default defineConfig([
       '**/.eslintcache',
     ],
   },
-  ...baseConfig,
+  // The scaffold's rules are for code; scoping them keeps them off the dashboard JSON.
+  ...baseConfig.map((config) => ({ files: ['**/*.{js,mjs,cjs,jsx,ts,tsx}'], ...config })),
   {
     // The app logs through src/services/logger.ts, which sends entries to Grafana's monitoring as well.
     files: ['src/**/*.{ts,tsx}'],
     rules: {
-      'no-console': 'error',
+      // The base configuration allows console.log, info, warn and error. Options given here replace that allow list.
+      'no-console': ['error', {}],
     },
   },
   {
+    // ESLint lints only JavaScript files unless a configuration names other files.
+    files: ['webpack.config.ts', 'cli/**/*.ts', 'tests/**/*.ts'],
+  },
+  {
+    // The JSON language of @eslint/json replaces the JavaScript parser, so the base rules do not apply.
     files: ['dashboards/**/*.json'],
-    languageOptions: { parser: jsonSyntaxParser },
-    rules: {
-      // This rule needs TypeScript type information, which a JSON file does not have.
-      '@typescript-eslint/naming-convention': 'off',
-    },
+    plugins: { json },
+    language: 'json/json',
+    extends: ['json/recommended'],
   },
 ]);

@@ -149,7 +149,6 @@ describe('docker-compose.yml bind mounts', () => {
     // the working directory.
     const cwd = jest.spyOn(process, 'cwd').mockReturnValue(repositoryRoot);
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const configModule = require(repositoryPath(configFile ?? ''));
       const factory = configModule.default ?? configModule;
       const config = typeof factory === 'function' ? await factory({ production: true }) : factory;

@@ -1,0 +1,96 @@
+// SQL for the ciem views. Grafana's /api/ds/query takes raw SQL without bind parameters, so every value that comes from
+// a user is quoted here with quoteLiteral.
+
+/** Maximum number of identities that the Identities page shows for one search. */
+export const IDENTITY_LIST_LIMIT = 500;
+
+// The LIKE escape character. It is not a backslash, so the pattern means the same whatever standard_conforming_strings is.
+const LIKE_ESCAPE = '!';
+
+/**
+ * Quotes text as a PostgreSQL string literal.
+ *
+ * Single quotes are doubled. A value with backslashes becomes an escape string (E'...') with the backslashes doubled,
+ * so the literal reads back as the same text whether standard_conforming_strings is on or off.
+ * Throws a RangeError for the NUL character, which PostgreSQL text cannot store.
+ */
+export function quoteLiteral(text: string): string {
+  if (text.includes('\u0000')) {
+    throw new RangeError('The text contains the NUL character (U+0000), which PostgreSQL text cannot store.');
+  }
+
+  const quotesDoubled = text.replace(/'/g, "''");
+  if (!quotesDoubled.includes('\\')) {
+    return `'${quotesDoubled}'`;
+  }
+
+  return `E'${quotesDoubled.replace(/\\/g, '\\\\')}'`;
+}
+
+/** Builds a LIKE pattern that matches `text` anywhere in a value, taking % and _ in `text` literally. */
+export function buildContainsPattern(text: string): string {
+  const escaped = text.replace(/[!%_]/g, (character) => `${LIKE_ESCAPE}${character}`);
+
+  return `%${escaped}%`;
+}
+
+export interface IdentitiesQueryOptions {
+  /** Text to find in the display name or the identity id (the ARN on AWS), case-insensitively. Blank matches all. */
+  search: string;
+
+  /** Maximum number of rows, a positive integer. */
+  limit: number;
+}
+
+/** Builds the query for the identities whose name or ARN contains the search text, ordered by name. */
+export function buildIdentitiesQuery({ search, limit }: IdentitiesQueryOptions): string {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`The row limit must be a positive integer, got ${limit}.`);
+  }
+
+  const lines = [
+    'SELECT cloud, account_id, identity_id, identity_type, display_name, path, created_at, last_used_at,',
+    '  permissions_boundary_arn, is_service_linked',
+    'FROM ciem.identities',
+  ];
+
+  const searchText = search.trim();
+  if (searchText !== '') {
+    const pattern = quoteLiteral(buildContainsPattern(searchText));
+    const escape = quoteLiteral(LIKE_ESCAPE);
+    lines.push(
+      `WHERE display_name ILIKE ${pattern} ESCAPE ${escape}`,
+      `   OR identity_id ILIKE ${pattern} ESCAPE ${escape}`
+    );
+  }
+
+  lines.push('ORDER BY display_name, identity_id', `LIMIT ${limit}`);
+
+  return lines.join('\n');
+}
+
+/** Builds the query for the number of identities of each type ('user', 'group', 'role'). */
+export function buildIdentityCountsQuery(): string {
+  return ['SELECT identity_type, count(*) AS identities', 'FROM ciem.identities', 'GROUP BY identity_type'].join('\n');
+}
+
+/** Builds the query for the migration that was applied last to the ciem schema. */
+export function buildLatestMigrationQuery(): string {
+  return [
+    'SELECT version, name, applied_at',
+    'FROM ciem.schema_migrations',
+    'ORDER BY applied_at DESC, version DESC',
+    'LIMIT 1',
+  ].join('\n');
+}
+
+/** Builds the query for the CloudQuery source tables that are missing or lack columns that the views read. */
+export function buildSourceProblemsQuery(): string {
+  // array_to_string returns a plain list, so the result does not depend on how the datasource encodes text[].
+  return [
+    "SELECT table_name, source_schema, present, array_to_string(missing_columns, ', ') AS missing_columns, bound_at",
+    'FROM ciem.source_bindings',
+    'WHERE NOT present OR cardinality(missing_columns) > 0',
+    'ORDER BY source_schema, table_name',
+  ].join('\n');
+}

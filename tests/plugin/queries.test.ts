@@ -1,0 +1,206 @@
+// Runs the SQL that the app pages send through Grafana against real PostgreSQL with the ciem views and the demo
+// organisation, so that column names, escaping and search semantics are checked by the server itself.
+import type { Client } from 'pg';
+
+import { loadDemo } from '../../cli/demo/load';
+import { defaultAsOf } from '../../cli/demo/organisation';
+import {
+  buildIdentitiesQuery,
+  buildIdentityCountsQuery,
+  buildLatestMigrationQuery,
+  buildSourceProblemsQuery,
+  quoteLiteral,
+} from '../../src/services/queries';
+import { explainQueryFailure } from '../../src/services/queryFailure';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+// Creating a database, applying the migrations and loading the demo took about a second in a local run. The limit
+// leaves room for slow machines.
+const SETUP_TIMEOUT_MS = 120_000;
+
+const HOSTILE_TEXTS = [
+  "x' OR '1'='1",
+  "'; DROP VIEW ciem.identities; --",
+  'back\\slash',
+  'ends with a backslash\\',
+  "\\' OR true --",
+  "\\\\'' OR ''=''",
+  '$$ OR true $$',
+  'line\nbreak',
+];
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await loadDemo(database.client, 'public', defaultAsOf);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function identityIds(search: string): Promise<string[]> {
+  const result = await database.client.query<{ identity_id: string }>(buildIdentitiesQuery({ search, limit: 1000 }));
+
+  return result.rows.map((row) => row.identity_id);
+}
+
+describe('quoteLiteral on PostgreSQL', () => {
+  test.each(HOSTILE_TEXTS)('reads back with standard_conforming_strings on: %j', async (text) => {
+    const result = await database.client.query<{ text: string }>(`SELECT ${quoteLiteral(text)} AS text`);
+
+    expect(result.rows).toEqual([{ text }]);
+  });
+
+  test.each(HOSTILE_TEXTS)('reads back with standard_conforming_strings off: %j', async (text) => {
+    await database.client.query('SET standard_conforming_strings = off');
+    try {
+      const result = await database.client.query<{ text: string }>(`SELECT ${quoteLiteral(text)} AS text`);
+
+      expect(result.rows).toEqual([{ text }]);
+    } finally {
+      await database.client.query('RESET standard_conforming_strings');
+    }
+  });
+});
+
+describe('identities query on PostgreSQL', () => {
+  test('lists the demo identities', async () => {
+    const all = await identityIds('');
+
+    expect(all.length).toBeGreaterThan(10);
+  });
+
+  test('returns the columns the page reads', async () => {
+    const result = await database.client.query(buildIdentitiesQuery({ search: '', limit: 1 }));
+
+    expect(result.fields.map((field) => field.name)).toEqual([
+      'cloud',
+      'account_id',
+      'identity_id',
+      'identity_type',
+      'display_name',
+      'path',
+      'created_at',
+      'last_used_at',
+      'permissions_boundary_arn',
+      'is_service_linked',
+    ]);
+  });
+
+  test('finds an identity by part of its name in any case', async () => {
+    const all = await database.client.query<{ identity_id: string; display_name: string }>(
+      'SELECT identity_id, display_name FROM ciem.identities ORDER BY identity_id LIMIT 1'
+    );
+    const { identity_id: identityId, display_name: name } = all.rows[0];
+
+    const found = await identityIds(name.slice(1, -1).toUpperCase());
+
+    expect(found).toContain(identityId);
+  });
+
+  test('finds an identity by part of its ARN', async () => {
+    const found = await identityIds(':role/');
+
+    expect(found.length).toBeGreaterThan(0);
+    for (const identityId of found) {
+      expect(identityId).toContain(':role/');
+    }
+  });
+
+  test.each(HOSTILE_TEXTS)('hostile search matches nothing: %j', async (search) => {
+    expect(await identityIds(search)).toEqual([]);
+  });
+
+  test.each(['%', '_'])('takes %s literally', async (wildcard) => {
+    const all = await database.client.query<{ identity_id: string; display_name: string | null }>(
+      'SELECT identity_id, display_name FROM ciem.identities'
+    );
+    const containing = all.rows
+      .filter((row) => row.identity_id.includes(wildcard) || (row.display_name ?? '').includes(wildcard))
+      .map((row) => row.identity_id);
+
+    // Taken as a wildcard, the character would match every identity.
+    expect(containing.length).toBeLessThan(all.rows.length);
+    expect((await identityIds(wildcard)).sort()).toEqual(containing.sort());
+  });
+});
+
+describe('overview queries on PostgreSQL', () => {
+  test('count identities by type', async () => {
+    const result = await database.client.query<{ identity_type: string; identities: string }>(
+      buildIdentityCountsQuery()
+    );
+
+    expect(result.rows.map((row) => row.identity_type).sort()).toEqual(['group', 'role', 'user']);
+  });
+
+  test('return the latest migration', async () => {
+    const latest = await database.client.query(buildLatestMigrationQuery());
+    const newest = await database.client.query<{ version: string }>(
+      'SELECT max(version) AS version FROM ciem.schema_migrations'
+    );
+
+    expect(latest.rows).toHaveLength(1);
+    expect(latest.rows[0].version).toBe(newest.rows[0].version);
+    expect(Object.keys(latest.rows[0])).toEqual(['version', 'name', 'applied_at']);
+  });
+
+  test('report no source problems when every table is present', async () => {
+    const result = await database.client.query(buildSourceProblemsQuery());
+
+    expect(result.rows).toEqual([]);
+    expect(result.fields.map((field) => field.name)).toEqual([
+      'table_name',
+      'source_schema',
+      'present',
+      'missing_columns',
+      'bound_at',
+    ]);
+  });
+});
+
+describe('error explanations on PostgreSQL', () => {
+  async function failureMessage(client: Client, sql: string): Promise<string> {
+    const error = await client.query(sql).then(
+      () => undefined,
+      (caught: unknown) => caught
+    );
+    if (!(error instanceof Error)) {
+      throw new Error(`Expected the query to fail: ${sql}`);
+    }
+
+    return error.message;
+  }
+
+  test('missing view suggests openciem migrate', async () => {
+    const empty = await createTestDatabase();
+    try {
+      const detail = await failureMessage(empty.client, buildIdentitiesQuery({ search: '', limit: 1 }));
+
+      expect(explainQueryFailure({ status: 400, message: detail }, 'openciem-postgres')).toMatch(
+        /^ciem\.identities does not exist in the database of datasource openciem-postgres\. Run openciem migrate/
+      );
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  test('missing grant suggests the grants', async () => {
+    const role = `openciem_no_grants_${process.pid}`;
+    await database.client.query(`CREATE ROLE ${role}`);
+    try {
+      await database.client.query(`SET ROLE ${role}`);
+      const detail = await failureMessage(database.client, buildIdentitiesQuery({ search: '', limit: 1 }));
+
+      expect(explainQueryFailure({ status: 400, message: detail }, 'openciem-postgres')).toBe(
+        'The database user of datasource openciem-postgres may not read ciem. ' +
+          'Grant it USAGE on schema ciem and SELECT on the views in it.'
+      );
+    } finally {
+      await database.client.query('RESET ROLE');
+      await database.client.query(`DROP ROLE ${role}`);
+    }
+  });
+});

@@ -1,0 +1,20 @@
+import CopyWebpackPlugin from 'copy-webpack-plugin';
+import path from 'path';
+import type { Configuration } from 'webpack';
+import { merge } from 'webpack-merge';
+
+import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
+
+const config = async (env: Env): Promise<Configuration> => {
+  const baseConfig = await grafanaConfig(env);
+
+  // The scaffold copies JSON files from src/ only, and the app's dashboards live in the top-level dashboards/ folder.
+  // plugin.json includes them as dashboards/<file>.json, a path relative to dist/.
+  const copyDashboards = new CopyWebpackPlugin({
+    patterns: [{ from: '*.json', context: path.resolve(process.cwd(), 'dashboards'), to: 'dashboards' }],
+  });
+
+  return merge(baseConfig, { plugins: [copyDashboards] });
+};
+
+export default config;
