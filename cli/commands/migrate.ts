@@ -32,6 +32,10 @@ export function printMigrateResult(result: MigrateResult, sourceSchema: string):
     console.log(`Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}.`);
   }
 
+  if (result.catalogue.loaded) {
+    console.log(`Loaded the AWS action catalogue ${result.catalogue.version} (${result.catalogue.actions} actions).`);
+  }
+
   const missing = result.sources.filter((source) => !source.present).map((source) => source.table_name);
   if (missing.length > 0) {
     console.log(

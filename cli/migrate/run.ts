@@ -1,5 +1,6 @@
 import type { Client, DatabaseError } from 'pg';
 
+import { loadAwsActionCatalogue, type CatalogueLoad } from '../catalogue/aws-actions';
 import { UserError } from '../errors';
 import { toolVersion } from '../version';
 import { ensureLedger, readLedger, recordMigration } from './ledger';
@@ -21,6 +22,7 @@ export interface MigrateResult {
   applied: string[];
   alreadyApplied: number;
   sources: SourceTableStatus[];
+  catalogue: CatalogueLoad;
 }
 
 // Any fixed 64-bit key works; it only has to be the same for every openciem process.
@@ -45,7 +47,8 @@ export async function migrate(client: Client, options: MigrateOptions): Promise<
     }
 
     const sources = await bindSources(client, options.sourceSchema);
-    return { applied: pending.map((file) => file.name), alreadyApplied: applied.length, sources };
+    const catalogue = await loadAwsActionCatalogue(client);
+    return { applied: pending.map((file) => file.name), alreadyApplied: applied.length, sources, catalogue };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey.toString()]);
   }
