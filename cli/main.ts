@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 
 import { registerDemo } from './commands/demo';
+import { registerExplain } from './commands/explain';
 import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
+import { registerRefresh } from './commands/refresh';
 import { formatError } from './errors';
 import { toolVersion } from './version';
 
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
 
   registerMigrate(program);
   registerImport(program);
+  registerRefresh(program);
+  registerExplain(program);
   registerDemo(program);
   return program;
 }

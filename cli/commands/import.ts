@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { connect } from '../db/connection';
+import { refreshIfMigrated } from '../engine/refresh';
 import { importAuthorizationDetails } from '../import/aws-authz/import';
 
 interface ImportCommandOptions {
@@ -27,6 +28,8 @@ export function registerImport(program: Command): void {
       const client = await connect(options);
       try {
         const summary = await importAuthorizationDetails(client, file, options);
+        // After the import's own transaction: the views then read the new rows.
+        await refreshIfMigrated(client);
         for (const warning of summary.warnings) {
           console.error(`warning: ${warning}`);
         }

@@ -36,12 +36,16 @@ export function printMigrateResult(result: MigrateResult, sourceSchema: string):
     console.log(`Loaded the AWS action catalogue ${result.catalogue.version} (${result.catalogue.actions} actions).`);
   }
 
-  const missing = result.sources.filter((source) => !source.present).map((source) => source.table_name);
+  const missing = result.sources.filter((source) => !source.present && !source.optional).map((source) => source.table_name);
   if (missing.length > 0) {
     console.log(
       `Source tables missing from schema ${sourceSchema}: ${missing.join(', ')}.\n` +
         'Views over them return no rows until CloudQuery syncs them (or openciem import aws-authz loads them); run migrate again afterwards.'
     );
+  }
+  const optional = result.sources.filter((source) => !source.present && source.optional).map((source) => source.table_name);
+  if (optional.length > 0) {
+    console.log(`Optional source tables absent, so service control policies are not evaluated: ${optional.join(', ')}.`);
   }
   for (const source of result.sources.filter((item) => item.present && item.missing_columns.length > 0)) {
     console.log(

@@ -1,6 +1,7 @@
 import type { Client, DatabaseError } from 'pg';
 
 import { loadAwsActionCatalogue, type CatalogueLoad } from '../catalogue/aws-actions';
+import { refreshIfMigrated } from '../engine/refresh';
 import { UserError } from '../errors';
 import { toolVersion } from '../version';
 import { ensureLedger, readLedger, recordMigration } from './ledger';
@@ -16,6 +17,8 @@ export interface SourceTableStatus {
   present: boolean;
   missing_columns: string[];
   rebound: boolean;
+  /** The table only feeds an optional feature, such as SCPs. */
+  optional: boolean;
 }
 
 export interface MigrateResult {
@@ -23,6 +26,8 @@ export interface MigrateResult {
   alreadyApplied: number;
   sources: SourceTableStatus[];
   catalogue: CatalogueLoad;
+  /** Duration of the closing ciem.refresh(), in milliseconds. */
+  refreshMs: number | null;
 }
 
 // Any fixed 64-bit key works; it only has to be the same for every openciem process.
@@ -48,7 +53,8 @@ export async function migrate(client: Client, options: MigrateOptions): Promise<
 
     const sources = await bindSources(client, options.sourceSchema);
     const catalogue = await loadAwsActionCatalogue(client);
-    return { applied: pending.map((file) => file.name), alreadyApplied: applied.length, sources, catalogue };
+    const refreshMs = await refreshIfMigrated(client);
+    return { applied: pending.map((file) => file.name), alreadyApplied: applied.length, sources, catalogue, refreshMs };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey.toString()]);
   }
@@ -108,7 +114,9 @@ async function bindSources(client: Client, sourceSchema: string): Promise<Source
   await client.query('BEGIN');
   try {
     const result = await client.query<SourceTableStatus>(
-      'SELECT table_name, present, missing_columns, rebound FROM ciem.bind_sources($1)',
+      `SELECT b.table_name, b.present, b.missing_columns, b.rebound, coalesce(t.optional, false) AS optional
+         FROM ciem.bind_sources($1) b
+         LEFT JOIN ciem.source_tables t ON t.table_name = b.table_name`,
       [sourceSchema]
     );
     await client.query('COMMIT');

@@ -162,7 +162,7 @@ describe('status queries', () => {
   test('source problems skip bound tables', () => {
     const sql = buildSourceProblemsQuery();
 
-    expect(sql).toContain('FROM ciem.source_bindings');
-    expect(sql).toContain('WHERE NOT present OR cardinality(missing_columns) > 0');
+    expect(sql).toContain('FROM ciem.source_bindings b');
+    expect(sql).toContain('WHERE (NOT b.present AND NOT coalesce(t.optional, false)) OR cardinality(b.missing_columns) > 0');
   });
 });

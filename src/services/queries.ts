@@ -84,13 +84,15 @@ export function buildLatestMigrationQuery(): string {
   ].join('\n');
 }
 
-/** Builds the query for the CloudQuery source tables that are missing or lack columns that the views read. */
+/** Builds the query for the required CloudQuery source tables that are missing, and tables that lack columns the views read. */
 export function buildSourceProblemsQuery(): string {
   // array_to_string returns a plain list, so the result does not depend on how the datasource encodes text[].
   return [
-    "SELECT table_name, source_schema, present, array_to_string(missing_columns, ', ') AS missing_columns, bound_at",
-    'FROM ciem.source_bindings',
-    'WHERE NOT present OR cardinality(missing_columns) > 0',
-    'ORDER BY source_schema, table_name',
+    "SELECT b.table_name, b.source_schema, b.present, array_to_string(b.missing_columns, ', ') AS missing_columns, b.bound_at",
+    'FROM ciem.source_bindings b',
+    // Optional tables (AWS Organizations) only switch a feature off; they are not problems.
+    'LEFT JOIN ciem.source_tables t ON t.table_name = b.table_name',
+    'WHERE (NOT b.present AND NOT coalesce(t.optional, false)) OR cardinality(b.missing_columns) > 0',
+    'ORDER BY b.source_schema, b.table_name',
   ].join('\n');
 }

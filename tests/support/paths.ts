@@ -13,3 +13,6 @@ export const exportFiles = {
   cloudsplainingSmall: path.join(authorizationDetailsDir, 'cloudsplaining-test-files-example-authz-details.json'),
   cloudmapper: path.join(authorizationDetailsDir, 'cloudmapper-demo-iam-get-account-authorization-details.json'),
 };
+
+/** The AWS managed policies of the iann0036/iam-dataset snapshot: one JSON array of {name, arn, version, document}. */
+export const managedPoliciesFile = path.resolve(repositoryRoot, '..', 'shared', 'data', 'iam', 'aws-managed-policies', 'aws-managed-policies.json');

