@@ -4,38 +4,35 @@
 -- managed policy (AWS evaluates only the default version, IAM User Guide "Versioning IAM
 -- policies"), every inline policy of users, groups and roles, and every service control policy.
 CREATE VIEW ciem.aws_policy_documents AS
-WITH managed AS (
-    -- CloudQuery lists AWS-managed policies once per synced account; one copy is enough.
-    SELECT DISTINCT ON (p.arn)
-           p.arn, p.policy_name, p.account_id, v.document_json
+WITH documents AS (
+    SELECT p.arn AS policy_key,
+           CASE WHEN p.arn ~ '^arn:[^:]+:iam::aws:policy/' THEN 'aws_managed' ELSE 'managed' END AS policy_type,
+           p.arn AS policy_arn, p.policy_name, p.account_id, NULL::text AS owner_arn, v.document_json AS document,
+           p._cq_sync_time AS synced_at
       FROM ciem.stg_aws_iam_policies p
       JOIN ciem.stg_aws_iam_policy_versions v
         ON v._cq_parent_id = p._cq_id
        AND (v.version_id = p.default_version_id OR (p.default_version_id IS NULL AND v.is_default_version))
-     ORDER BY p.arn, p._cq_sync_time DESC NULLS LAST
+    UNION ALL
+    SELECT 'inline:' || up.user_arn || ':' || up.policy_name, 'inline', NULL, up.policy_name, up.account_id, up.user_arn, up.policy_document, up._cq_sync_time
+      FROM ciem.stg_aws_iam_user_policies up
+    UNION ALL
+    SELECT 'inline:' || gp.group_arn || ':' || gp.policy_name, 'inline', NULL, gp.policy_name, gp.account_id, gp.group_arn, gp.policy_document, gp._cq_sync_time
+      FROM ciem.stg_aws_iam_group_policies gp
+    UNION ALL
+    SELECT 'inline:' || rp.role_arn || ':' || rp.policy_name, 'inline', NULL, rp.policy_name, rp.account_id, rp.role_arn, rp.policy_document, rp._cq_sync_time
+      FROM ciem.stg_aws_iam_role_policies rp
+    UNION ALL
+    SELECT 'scp:' || op.id, 'scp', op.arn, op.name, op.account_id, NULL, op.content, NULL
+      FROM ciem.stg_aws_organizations_policies op
+     WHERE op.type = 'SERVICE_CONTROL_POLICY'
 )
-SELECT m.arn AS policy_key,
-       CASE WHEN m.arn ~ '^arn:[^:]+:iam::aws:policy/' THEN 'aws_managed' ELSE 'managed' END AS policy_type,
-       m.arn AS policy_arn,
-       m.policy_name,
-       m.account_id,
-       NULL::text AS owner_arn,
-       m.document_json AS document
-  FROM managed m
-UNION ALL
-SELECT 'inline:' || up.user_arn || ':' || up.policy_name, 'inline', NULL, up.policy_name, up.account_id, up.user_arn, up.policy_document
-  FROM ciem.stg_aws_iam_user_policies up
-UNION ALL
-SELECT 'inline:' || gp.group_arn || ':' || gp.policy_name, 'inline', NULL, gp.policy_name, gp.account_id, gp.group_arn, gp.policy_document
-  FROM ciem.stg_aws_iam_group_policies gp
-UNION ALL
-SELECT 'inline:' || rp.role_arn || ':' || rp.policy_name, 'inline', NULL, rp.policy_name, rp.account_id, rp.role_arn, rp.policy_document
-  FROM ciem.stg_aws_iam_role_policies rp
-UNION ALL
-SELECT DISTINCT ON (op.id)
-       'scp:' || op.id, 'scp', op.arn, op.name, op.account_id, NULL, op.content
-  FROM ciem.stg_aws_organizations_policies op
- WHERE op.type = 'SERVICE_CONTROL_POLICY';
+-- CloudQuery lists AWS-managed policies (and SCPs) once per synced account, and an export can be
+-- imported under two accounts; one copy of each document is kept, the most recently synced.
+SELECT DISTINCT ON (policy_key)
+       policy_key, policy_type, policy_arn, policy_name, account_id, owner_arn, document
+  FROM documents
+ ORDER BY policy_key, synced_at DESC NULLS LAST, account_id;
 
 COMMENT ON VIEW ciem.aws_policy_documents IS
     'One row per policy document in force: default versions of managed policies, inline policies of users, groups and roles, and SCPs. policy_key is the policy ARN, inline:<owner ARN>:<name>, or scp:<policy id>.';

@@ -3,19 +3,28 @@
 -- One row per IAM user and role: the principals that sign requests. Groups are not principals
 -- (IAM User Guide, "IAM user groups"); their policies reach their members.
 CREATE MATERIALIZED VIEW ciem.aws_principals AS
-SELECT u.arn AS principal_arn,
-       'user'::text AS principal_type,
-       u.account_id,
-       u.user_name AS principal_name,
-       u.user_id AS unique_id,
-       u.permissions_boundary ->> 'PermissionsBoundaryArn' AS boundary_arn,
-       false AS is_service_linked
-  FROM ciem.stg_aws_iam_users u
-UNION ALL
-SELECT r.arn, 'role', r.account_id, r.role_name, r.role_id,
-       r.permissions_boundary ->> 'PermissionsBoundaryArn',
-       coalesce(r.path LIKE '/aws-service-role/%', false)
-  FROM ciem.stg_aws_iam_roles r
+WITH principals AS (
+    SELECT u.arn AS principal_arn,
+           'user'::text AS principal_type,
+           u.account_id,
+           u.user_name AS principal_name,
+           u.user_id AS unique_id,
+           u.permissions_boundary ->> 'PermissionsBoundaryArn' AS boundary_arn,
+           false AS is_service_linked,
+           u._cq_sync_time AS synced_at
+      FROM ciem.stg_aws_iam_users u
+    UNION ALL
+    SELECT r.arn, 'role', r.account_id, r.role_name, r.role_id,
+           r.permissions_boundary ->> 'PermissionsBoundaryArn',
+           coalesce(r.path LIKE '/aws-service-role/%', false),
+           r._cq_sync_time
+      FROM ciem.stg_aws_iam_roles r
+)
+-- An ARN names one principal; a principal imported under two accounts is kept once.
+SELECT DISTINCT ON (principal_arn)
+       principal_arn, principal_type, account_id, principal_name, unique_id, boundary_arn, is_service_linked
+  FROM principals
+ ORDER BY principal_arn, synced_at DESC NULLS LAST, account_id
 WITH NO DATA;
 
 CREATE UNIQUE INDEX aws_principals_arn ON ciem.aws_principals (principal_arn);
