@@ -33,6 +33,15 @@ AS $$
              WHERE NOT EXISTS (SELECT 1 FROM unnest(denied) d WHERE a LIKE ciem.glob_to_like(d)))
 $$;
 
+-- Actions that AWS performs without checking permissions. GetCallerIdentity: "No permissions are
+-- required to perform this operation", and an explicit Deny does not stop it (AWS STS API
+-- Reference, GetCallerIdentity).
+CREATE FUNCTION ciem.requires_no_permission(action text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    SELECT action = 'sts:GetCallerIdentity'
+$$;
+
 -- Evaluates one principal, for one action (p_action, canonical name) or every action of the
 -- catalogue (p_action NULL). p_resource '*' asks whether the action is granted on some
 -- resource; any other value is matched against the statements' Resource and NotResource.
@@ -134,6 +143,7 @@ per_action AS (
 )
 SELECT pa.action,
        CASE
+           WHEN ciem.requires_no_permission(pa.action) THEN 'allowed'
            WHEN pa.deny_sure THEN 'explicit_deny'
            WHEN NOT pa.allow_any THEN 'implicit_deny'
            WHEN pr.has_boundary AND NOT pa.boundary_any THEN 'implicit_deny'
@@ -169,7 +179,7 @@ RETURNS TABLE (
 LANGUAGE sql STABLE
 AS $$
     SELECT a.action, a.service, a.access_levels,
-           coalesce(e.decision, 'implicit_deny'),
+           coalesce(e.decision, CASE WHEN ciem.requires_no_permission(a.action) THEN 'allowed' ELSE 'implicit_deny' END),
            coalesce(e.resource_patterns, '{}'),
            coalesce(e.denied_resource_patterns, '{}'),
            coalesce(e.statements, '[]'::jsonb)
@@ -222,7 +232,7 @@ BEGIN
         'identity_type', principal.principal_type,
         'action', canonical,
         'resource', explain.resource,
-        'decision', coalesce(result.decision, 'implicit_deny'),
+        'decision', coalesce(result.decision, CASE WHEN ciem.requires_no_permission(canonical) THEN 'allowed' ELSE 'implicit_deny' END),
         'evaluated_at', explain.at,
         'permissions_boundary', principal.boundary_arn,
         'allowed_resource_patterns', coalesce(to_jsonb(result.resource_patterns), '[]'::jsonb),

@@ -40,6 +40,7 @@ const account = caseAccountBuilder()
   .role(role('token-issued-after-past', { p: doc(allow('iam:PassRole', '*', { Condition: { DateGreaterThan: { 'aws:TokenIssueTime': '2020-01-01T00:00:00Z' } } })) }))
   .role(role('token-issued-before-past', { p: doc(allow('iam:PassRole', '*', { Condition: { DateLessThan: { 'aws:TokenIssueTime': '2020-01-01T00:00:00Z' } } })) }))
   .role(role('undecidable-condition', { p: doc(allow('s3:GetObject', '*', { Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['team'] } } })) }))
+  .role(role('fp-deny-everything', { p: doc(allow('*'), deny('*')) }))
   .role(role('deny-same-policy', { p: doc(allow('iam:*'), deny('iam:CreateAccessKey')) }))
   .role(role('deny-other-policy', { p: doc(allow('iam:*')), q: doc(deny('iam:CreateAccessKey')) }))
   .role(role('deny-covers-allow', { p: doc(allow('s3:GetObject', 'arn:aws:s3:::b/x/*'), deny('s3:GetObject', 'arn:aws:s3:::b/*')) }))
@@ -261,6 +262,15 @@ describe('combining policies', () => {
 
   test('a conditional boundary makes the action conditional', async () => {
     await is(roleArn('boundary-conditional'), 's3:GetObject', 'conditional');
+  });
+});
+
+describe('actions without permission checks', () => {
+  test('sts:GetCallerIdentity is allowed even under an explicit Deny', async () => {
+    // AWS STS API Reference, GetCallerIdentity: no permissions are required, and a Deny does not stop it.
+    await is(roleArn('fp-deny-everything'), 'sts:GetCallerIdentity', 'allowed');
+    await is(roleArn('fp-deny-everything'), 'sts:GetSessionToken', 'explicit_deny');
+    await is(roleArn('versions'), 'sts:GetCallerIdentity', 'allowed');
   });
 });
 
