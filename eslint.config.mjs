@@ -2,6 +2,9 @@ import { defineConfig } from 'eslint/config';
 import json from '@eslint/json';
 import baseConfig from './.config/eslint.config.mjs';
 
+const iamSimulateMessage =
+  '@cloud-copilot/iam-simulate is licensed AGPL-3.0 and OpenCIEM Apache-2.0, so the product must not import it; only tests/ use it, as an independent oracle for the differential test.';
+
 
 export default defineConfig([
   {
@@ -49,6 +52,19 @@ export default defineConfig([
     rules: {
       // The base configuration allows console.log, info, warn and error. Options given here replace that allow list.
       'no-console': ['error', {}],
+    },
+  },
+  {
+    files: ['src/**/*.{js,jsx,ts,tsx}', 'cli/**/*.{js,ts}'],
+    rules: {
+      // Options given here replace the base configuration's, so moment stays on the list.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['moment', { name: '@cloud-copilot/iam-simulate', message: iamSimulateMessage }],
+          patterns: [{ group: ['@cloud-copilot/iam-simulate/*'], message: iamSimulateMessage }],
+        },
+      ],
     },
   },
   {

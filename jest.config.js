@@ -25,7 +25,7 @@ module.exports = {
       ...nodeProject,
       displayName: 'cli',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/cli/**/*.test.ts'],
+      testMatch: ['<rootDir>/cli/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
     },
     {
       ...nodeProject,

@@ -5,9 +5,20 @@ import { serviceResources, type ServiceActions } from './service-actions';
 type Statement = Record<string, unknown>;
 
 export const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2'];
-export const teams = ['payments', 'orders', 'search', 'identity', 'data', 'platform', 'mobile', 'billing', 'ml', 'support'];
+export const teams = [
+  'payments',
+  'orders',
+  'search',
+  'identity',
+  'data',
+  'platform',
+  'mobile',
+  'billing',
+  'ml',
+  'support',
+];
 
-/** What a customer-managed policy generator needs to know about the account it writes for. */
+/** The account a policy generator writes for, with the random source and the catalogue's actions. */
 export interface PolicyContext {
   random: Random;
   accountId: string;
@@ -16,9 +27,9 @@ export interface PolicyContext {
 
 /**
  * Writes count customer-managed policies for one account. Each policy mixes one to three
- * statements of the kinds real accounts hold (service wildcards, read-only verbs, lists of named
- * actions on resource ARNs, NotAction allows, Deny guardrails, conditions, NotResource), and
- * one policy in five has older non-default versions that grant more.
+ * statements of the kinds real accounts contain: service wildcards, read-only verbs, lists of
+ * named actions on resource ARNs, NotAction allows, Deny guardrails, conditions and NotResource.
+ * One policy in five also has an older, broader version that is not the default.
  */
 export function generateCustomerPolicies(context: PolicyContext, count: number): ManagedPolicy[] {
   const policies: ManagedPolicy[] = [];
@@ -35,7 +46,9 @@ export function generateCustomerPolicies(context: PolicyContext, count: number):
     if (random.chance(0.2)) {
       // An older version that allowed the whole services; only the default version is in force.
       const services = random.sample([...context.actions.keys()], 2);
-      versions.unshift(policyDocument({ Effect: 'Allow', Action: services.map((service) => `${service}:*`), Resource: '*' }));
+      versions.unshift(
+        policyDocument({ Effect: 'Allow', Action: services.map((service) => `${service}:*`), Resource: '*' })
+      );
     }
     policies.push({
       name: `${capitalise(team)}Policy${String(index).padStart(4, '0')}`,
@@ -67,7 +80,14 @@ export function generateBoundaryPolicies(context: PolicyContext, count: number):
           {
             Sid: 'KeepTheBoundary',
             Effect: 'Deny',
-            Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary', 'iam:CreateUser', 'iam:CreateAccessKey'],
+            Action: [
+              'iam:DeleteRolePermissionsBoundary',
+              'iam:DeleteUserPermissionsBoundary',
+              'iam:PutRolePermissionsBoundary',
+              'iam:PutUserPermissionsBoundary',
+              'iam:CreateUser',
+              'iam:CreateAccessKey',
+            ],
             Resource: '*',
           }
         ),
@@ -126,7 +146,7 @@ function namedActionsStatement(context: PolicyContext, team: string): Statement 
   return statement;
 }
 
-/** The shape of AWS's PowerUserAccess: everything except account and identity administration. */
+/** Allows everything except account and identity administration, as AWS's PowerUserAccess does. */
 function notActionAllowStatement(): Statement {
   return { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' };
 }
@@ -134,7 +154,13 @@ function notActionAllowStatement(): Statement {
 function denyGuardrailStatement(context: PolicyContext): Statement {
   const statement: Statement = {
     Effect: 'Deny',
-    Action: ['s3:DeleteBucket', 'kms:ScheduleKeyDeletion', 'rds:DeleteDBInstance', 'iam:DeleteRole', 'cloudtrail:StopLogging'],
+    Action: [
+      's3:DeleteBucket',
+      'kms:ScheduleKeyDeletion',
+      'rds:DeleteDBInstance',
+      'iam:DeleteRole',
+      'cloudtrail:StopLogging',
+    ],
     Resource: '*',
   };
   if (context.random.chance(0.5)) {
@@ -157,7 +183,10 @@ function notResourceStatement(context: PolicyContext, team: string): Statement {
   return {
     Effect: 'Allow',
     Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
-    NotResource: [`arn:aws:s3:::${context.accountId}-${team}-secrets`, `arn:aws:s3:::${context.accountId}-${team}-secrets/*`],
+    NotResource: [
+      `arn:aws:s3:::${context.accountId}-${team}-secrets`,
+      `arn:aws:s3:::${context.accountId}-${team}-secrets/*`,
+    ],
   };
 }
 

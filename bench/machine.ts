@@ -20,7 +20,12 @@ export function describeMachine(): MachineDescription {
   return {
     cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1].trim() ?? 'unknown (no model name in /proc/cpuinfo)',
     processors: run('nproc', []).trim(),
-    memory: free.split('\n').find((line) => line.startsWith('Mem:'))?.replace(/\s+/g, ' ').trim() ?? free.trim(),
+    memory:
+      free
+        .split('\n')
+        .find((line) => line.startsWith('Mem:'))
+        ?.replace(/\s+/g, ' ')
+        .trim() ?? free.trim(),
     kernel: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     date: new Date().toISOString().slice(0, 10),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 
 import { describeMachine } from './machine';
+import { assertCorpusExists, defaultCorpusPath } from './managed-corpus';
 import { measured, missing } from './outcome';
 import { renderReport, type ScaleRun } from './report';
 import type { ScaleMessage } from './result';
@@ -15,7 +16,7 @@ interface BenchOptions {
   seed: number;
   explainSamples: number;
   effectivePermissionSamples: number;
-  corpus?: string;
+  corpus: string;
   timeout: number;
   json?: string;
   keepData: boolean;
@@ -35,16 +36,32 @@ async function main(argv: string[]): Promise<number> {
       'Generate a synthetic AWS organisation at each scale, load it into a new embedded PostgreSQL through the importer, ' +
         'migrate, and measure refresh, relation sizes, explain and effective_permissions latency and peak memory'
     )
-    .option('--scales <list>', 'comma-separated numbers of identities (users and roles)', parseScales, [1000, 10000, 50000])
-    .option('--seed <n>', 'seed of the generator; one seed always yields the same organisation and requests', parseCount, 1)
+    .option(
+      '--scales <list>',
+      'comma-separated numbers of identities (users and roles)',
+      parseScales,
+      [1000, 10000, 50000]
+    )
+    .option(
+      '--seed <n>',
+      'seed of the generator; one seed always yields the same organisation and requests',
+      parseCount,
+      1
+    )
     .option('--explain-samples <n>', 'ciem.explain requests timed per scale', parseCount, 300)
-    .option('--effective-permission-samples <n>', 'identities for which ciem.effective_permissions is timed per scale', parseCount, 20)
-    .option('--corpus <file>', 'JSON array of AWS-managed policies {name, arn, document} (default: the shared IAM data beside the repository)')
+    .option(
+      '--effective-permission-samples <n>',
+      'identities for which ciem.effective_permissions is timed per scale',
+      parseCount,
+      20
+    )
+    .option('--corpus <file>', 'JSON array of AWS-managed policies {name, arn, document}', defaultCorpusPath)
     .option('--timeout <minutes>', 'stop a scale that runs longer than this and record it as missing', parseCount, 90)
     .option('--json <file>', 'also write the raw results to this file as JSON')
-    .option('--keep-data', 'keep each scale\'s PostgreSQL cluster folder instead of deleting it', false)
+    .option('--keep-data', "keep each scale's PostgreSQL cluster folder instead of deleting it", false)
     .parse(argv);
   const options = program.opts<BenchOptions>();
+  assertCorpusExists(options.corpus);
 
   process.on('SIGINT', () => {
     interrupted = true;
@@ -84,10 +101,14 @@ function runScaleProcess(identities: number, options: BenchOptions): Promise<Sca
   return new Promise((resolve) => {
     let outcome: ScaleRun['result'] | undefined;
     let lastStep = 'starting';
-    const child = fork(path.join(__dirname, 'run-scale.js'), [JSON.stringify(scaleOptions)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'run-scale.js'), [JSON.stringify(scaleOptions)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     current = child;
     const timer = setTimeout(() => {
-      outcome = missing(`timed out after ${options.timeout} minutes while ${lastStep} (raise --timeout to wait longer)`);
+      outcome = missing(
+        `timed out after ${options.timeout} minutes while ${lastStep} (raise --timeout to wait longer)`
+      );
       child.kill('SIGINT');
     }, options.timeout * 60_000);
 
@@ -114,7 +135,9 @@ function runScaleProcess(identities: number, options: BenchOptions): Promise<Sca
 function parseScales(value: string): number[] {
   const scales = value.split(',').map((part) => Number(part.trim()));
   if (scales.length === 0 || scales.some((scale) => !Number.isInteger(scale) || scale < 10)) {
-    throw new InvalidArgumentError(`"${value}" is not a comma-separated list of whole numbers of at least 10, such as 1000,10000.`);
+    throw new InvalidArgumentError(
+      `"${value}" is not a comma-separated list of whole numbers of at least 10, such as 1000,10000.`
+    );
   }
   return scales;
 }

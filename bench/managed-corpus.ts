@@ -12,7 +12,15 @@ import type { Random } from './random';
  * updatedate, document}, kept beside the repository. Only this developer tool reads it: the
  * product never depends on files outside the repository.
  */
-export const defaultCorpusPath = path.join(packageRoot(), '..', 'shared', 'data', 'iam', 'aws-managed-policies', 'aws-managed-policies.json');
+export const defaultCorpusPath = path.join(
+  packageRoot(),
+  '..',
+  'shared',
+  'data',
+  'iam',
+  'aws-managed-policies',
+  'aws-managed-policies.json'
+);
 
 /**
  * Policies that most AWS accounts attach, ranked first so that they draw most attachments.
@@ -58,12 +66,7 @@ interface CorpusEntry {
  * (its file was too large to copy), so the demo's definition, Allow "*" on "*", is added.
  */
 export function loadRankedManagedPolicies(random: Random, corpusPath: string = defaultCorpusPath): ManagedPolicy[] {
-  if (!existsSync(corpusPath)) {
-    throw new Error(
-      `the AWS-managed policy corpus ${corpusPath} is missing. The benchmark draws real policies from it; ` +
-        'check out the shared data folder next to the repository, or pass its location with --corpus FILE.'
-    );
-  }
+  assertCorpusExists(corpusPath);
   const entries = JSON.parse(readFileSync(corpusPath, 'utf8')) as unknown;
   if (!Array.isArray(entries) || entries.length === 0) {
     throw new Error(`${corpusPath} is not a JSON array of policies; expected [{name, arn, document}, ...]`);
@@ -84,6 +87,16 @@ export function loadRankedManagedPolicies(random: Random, corpusPath: string = d
   const popular = popularNames.filter((name) => policies.has(name));
   const rest = random.shuffle([...policies.keys()].filter((name) => !popular.includes(name)).sort());
   return [...popular, ...rest].map((name) => policies.get(name)!);
+}
+
+/** Throws an error that names the path and the fix when the corpus file is missing. */
+export function assertCorpusExists(corpusPath: string): void {
+  if (!existsSync(corpusPath)) {
+    throw new Error(
+      `the AWS-managed policy corpus ${corpusPath} is missing. The bench draws real policies from it: ` +
+        'put the iam-dataset managed-policy file (one JSON array) there, or pass its location with --corpus FILE.'
+    );
+  }
 }
 
 function toManagedPolicy(name: string, arn: string, statements: Array<Record<string, unknown>>): ManagedPolicy {

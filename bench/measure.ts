@@ -7,11 +7,15 @@ import { measured, missing, percentile, type Outcome } from './outcome';
 import type { Random } from './random';
 import { serviceResources } from './service-actions';
 
-/** The engine's entry points; the bench measures whichever of them the migrations define. */
+/**
+ * The engine's entry points; the bench measures whichever of them the migrations define. They are
+ * found by name, because later arguments with defaults (such as an evaluation time) may follow
+ * the ones the bench passes.
+ */
 const engineFunctions = {
-  refresh: 'ciem.refresh()',
-  explain: 'ciem.explain(text,text,text)',
-  effectivePermissions: 'ciem.effective_permissions(text)',
+  refresh: 'refresh',
+  explain: 'explain',
+  effectivePermissions: 'effective_permissions',
 } as const;
 
 export type EngineFunction = keyof typeof engineFunctions;
@@ -51,9 +55,13 @@ export interface ExplainRequest {
 /** Returns which engine functions exist, each with the reason when it does not. */
 export async function findEngineFunctions(client: Client): Promise<Record<EngineFunction, Outcome<true>>> {
   const result = {} as Record<EngineFunction, Outcome<true>>;
-  for (const [key, signature] of Object.entries(engineFunctions) as Array<[EngineFunction, string]>) {
-    const found = await client.query<{ oid: string | null }>('SELECT to_regprocedure($1)::oid AS oid', [signature]);
-    result[key] = found.rows[0].oid === null ? missing(`${signature} is not defined by the migrations in sql-views/`) : measured(true);
+  for (const [key, name] of Object.entries(engineFunctions) as Array<[EngineFunction, string]>) {
+    const found = await client.query(
+      "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'ciem' AND p.proname = $1",
+      [name]
+    );
+    result[key] =
+      found.rowCount === 0 ? missing(`ciem.${name} is not defined by the migrations in sql-views/`) : measured(true);
   }
   return result;
 }
@@ -81,7 +89,10 @@ export async function measureRelations(client: Client): Promise<RelationSize[]> 
   for (const relation of relations.rows) {
     // Counting an unpopulated materialised view raises an error, and it has no rows.
     const rows = relation.populated
-      ? Number((await client.query<{ count: string }>(`SELECT count(*) AS count FROM ciem.${quoteIdent(relation.name)}`)).rows[0].count)
+      ? Number(
+          (await client.query<{ count: string }>(`SELECT count(*) AS count FROM ciem.${quoteIdent(relation.name)}`))
+            .rows[0].count
+        )
       : 0;
     sizes.push({ name: relation.name, kind: relation.kind, rows, bytes: Number(relation.bytes) });
   }
@@ -89,12 +100,20 @@ export async function measureRelations(client: Client): Promise<RelationSize[]> 
 }
 
 /**
- * Chooses explain requests: random identities, each with an action of a service the generated
- * policies grant (half of the requests) or of any service, on Resource "*" or, for one request
- * in three whose service has an ARN template, on a resource of the identity's account.
+ * Chooses explain requests for random identities. Half of the actions belong to services that
+ * the generated policies grant, the rest to any service. The resource is "*", except for one
+ * request in three whose service has an ARN template: that one names a resource of the
+ * identity's account.
  */
-export async function chooseExplainRequests(client: Client, identityArns: string[], count: number, random: Random): Promise<ExplainRequest[]> {
-  const actions = (await client.query<{ action: string }>('SELECT action FROM ciem.aws_actions ORDER BY action')).rows.map((row) => row.action);
+export async function chooseExplainRequests(
+  client: Client,
+  identityArns: string[],
+  count: number,
+  random: Random
+): Promise<ExplainRequest[]> {
+  const actions = (
+    await client.query<{ action: string }>('SELECT action FROM ciem.aws_actions ORDER BY action')
+  ).rows.map((row) => row.action);
   if (actions.length === 0) {
     throw new Error('ciem.aws_actions is empty after migrate; the action catalogue did not load');
   }
@@ -107,7 +126,11 @@ export async function chooseExplainRequests(client: Client, identityArns: string
     const accountId = identityArn.split(':')[4];
     const resource =
       template && template !== '*' && random.chance(1 / 3)
-        ? template.replace('{region}', 'eu-west-1').replace('{account}', accountId).replace('{name}', 'orders').replace(/\*$/, 'item-1')
+        ? template
+            .replace('{region}', 'eu-west-1')
+            .replace('{account}', accountId)
+            .replace('{name}', 'orders')
+            .replace(/\*$/, 'item-1')
         : '*';
     return { identityArn, action, resource };
   });
@@ -117,17 +140,20 @@ export async function chooseExplainRequests(client: Client, identityArns: string
  * Runs each request through ciem.explain on one connection and times it client-side (round
  * trip included). The first warmUp requests prime the plan and buffer caches and are not counted.
  */
-export async function measureExplain(client: Client, requests: ExplainRequest[], warmUp: number): Promise<ExplainSummary> {
+export async function measureExplain(
+  client: Client,
+  requests: ExplainRequest[],
+  warmUp: number
+): Promise<ExplainSummary> {
   const latencies: number[] = [];
   const decisions: Record<string, number> = {};
   for (const [index, request] of requests.entries()) {
     const started = performance.now();
     // The whole jsonb document is fetched, as a caller would.
-    const result = await client.query<{ explanation: { decision?: unknown } | null }>('SELECT ciem.explain($1, $2, $3) AS explanation', [
-      request.identityArn,
-      request.action,
-      request.resource,
-    ]);
+    const result = await client.query<{ explanation: { decision?: unknown } | null }>(
+      'SELECT ciem.explain($1, $2, $3) AS explanation',
+      [request.identityArn, request.action, request.resource]
+    );
     const elapsed = performance.now() - started;
     if (index < warmUp) {
       continue;
@@ -140,7 +166,10 @@ export async function measureExplain(client: Client, requests: ExplainRequest[],
 }
 
 /** Times `SELECT * FROM ciem.effective_permissions(identity)` for each identity, fetching every row. */
-export async function measureEffectivePermissions(client: Client, identityArns: string[]): Promise<EffectivePermissionsSummary> {
+export async function measureEffectivePermissions(
+  client: Client,
+  identityArns: string[]
+): Promise<EffectivePermissionsSummary> {
   const latencies: number[] = [];
   let rows = 0;
   for (const identityArn of identityArns) {

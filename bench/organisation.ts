@@ -1,6 +1,12 @@
 import { AccountBuilder } from '../cli/demo/account-builder';
 import { policyArn, trustPolicy, type ManagedPolicy, type PolicyDocument } from '../cli/demo/iam-builders';
-import { generateBoundaryPolicies, generateCustomerPolicies, generateInlinePolicy, teams, type PolicyContext } from './customer-policies';
+import {
+  generateBoundaryPolicies,
+  generateCustomerPolicies,
+  generateInlinePolicy,
+  teams,
+  type PolicyContext,
+} from './customer-policies';
 import { Random, ZipfSampler } from './random';
 import type { ServiceActions } from './service-actions';
 
@@ -20,6 +26,8 @@ const userInlineFraction = 0.1;
 const roleInlineFraction = 0.15;
 const groupInlineFraction = 0.2;
 const managedPolicyExponent = 1.1;
+/** AWS-managed policies in use grow with the square root of identities: 126 at 1,000, 400 at 10,000. */
+const managedPoolPerRootIdentity = 4;
 const customerPolicyExponent = 1.0;
 
 export interface AccountPlan {
@@ -86,17 +94,25 @@ export function planOrganisation(identities: number, seed: number): Organisation
 }
 
 /**
- * Generates one account of the plan. Accounts are generated one at a time so that memory stays
- * bounded by the largest account, whatever the scale.
+ * Generates one account of the plan. Accounts are generated one at a time, so that only one
+ * account's export is in memory at a time, whatever the scale.
  */
-export function generateAccount(plan: OrganisationPlan, account: AccountPlan, inputs: GeneratorInputs): GeneratedAccount {
+export function generateAccount(
+  plan: OrganisationPlan,
+  account: AccountPlan,
+  inputs: GeneratorInputs
+): GeneratedAccount {
   const random = new Random(plan.seed).fork(`account-${account.index}`);
   const context: PolicyContext = { random, accountId: account.accountId, actions: inputs.serviceActions };
   const identities = account.users + account.roles;
 
   const customers = generateCustomerPolicies(context, 8 + Math.ceil(identities / identitiesPerCustomerPolicy));
   const boundaries = generateBoundaryPolicies(context, boundariesPerAccount);
-  const managedSampler = new ZipfSampler(inputs.managedPolicies.length, managedPolicyExponent);
+  const managedPool = Math.min(
+    inputs.managedPolicies.length,
+    Math.round(managedPoolPerRootIdentity * Math.sqrt(plan.identities))
+  );
+  const managedSampler = new ZipfSampler(managedPool, managedPolicyExponent);
   const customerSampler = new ZipfSampler(customers.length, customerPolicyExponent);
   const drawManaged = () => inputs.managedPolicies[managedSampler.draw(random)];
   const drawCustomer = () => customers[customerSampler.draw(random)];
@@ -117,7 +133,9 @@ export function generateAccount(plan: OrganisationPlan, account: AccountPlan, in
   const attach = (policies: ManagedPolicy[]) => {
     const unique = [...new Map(policies.map((policy) => [policyArn(policy), policy])).values()];
     counts.attachments += unique.length;
-    unique.filter((policy) => policy.owner === 'aws').forEach((policy) => counts.awsManagedPolicies.add(policyArn(policy)));
+    unique
+      .filter((policy) => policy.owner === 'aws')
+      .forEach((policy) => counts.awsManagedPolicies.add(policyArn(policy)));
     return unique;
   };
   const inline = (name: string, fraction: number): Record<string, PolicyDocument> | undefined => {
@@ -202,7 +220,11 @@ function roleTrust(random: Random, accountId: string, plan: OrganisationPlan) {
   }
   if (draw < 0.8) {
     const mfa = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
-    return { kind: 'operator', trust: trustPolicy({ AWS: `arn:aws:iam::${accountId}:root` }, mfa), instanceProfile: false };
+    return {
+      kind: 'operator',
+      trust: trustPolicy({ AWS: `arn:aws:iam::${accountId}:root` }, mfa),
+      instanceProfile: false,
+    };
   }
   if (draw < 0.95) {
     const other = random.pick(plan.accounts).accountId;
@@ -210,7 +232,11 @@ function roleTrust(random: Random, accountId: string, plan: OrganisationPlan) {
   }
   // 210987654321 is an example account id of the AWS documentation, outside the organisation.
   const externalId = { StringEquals: { 'sts:ExternalId': `vendor-${random.integer(1000, 9999)}` } };
-  return { kind: 'vendor', trust: trustPolicy({ AWS: 'arn:aws:iam::210987654321:root' }, externalId), instanceProfile: false };
+  return {
+    kind: 'vendor',
+    trust: trustPolicy({ AWS: 'arn:aws:iam::210987654321:root' }, externalId),
+    instanceProfile: false,
+  };
 }
 
 /** Splits total into whole parts proportional to weights (largest remainder), summing to total. */
@@ -218,7 +244,9 @@ function splitProportionally(total: number, weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   const exact = weights.map((weight) => (total * weight) / sum);
   const parts = exact.map(Math.floor);
-  const order = exact.map((value, index) => ({ index, remainder: value - Math.floor(value) })).sort((a, b) => b.remainder - a.remainder);
+  const order = exact
+    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder);
   const missing = total - parts.reduce((a, b) => a + b, 0);
   for (let i = 0; i < missing; i++) {
     parts[order[i].index] += 1;

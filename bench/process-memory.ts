@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+
+import { childPids } from './proc';
 
 /** Memory of one process from /proc/<pid>/status, in bytes. */
 interface ProcessMemory {
@@ -45,12 +47,12 @@ export class ServerMemorySampler {
   ) {}
 
   start(): void {
-    this.olderProcesses = new Set([this.postmasterPid, ...childrenOf(this.postmasterPid)]);
+    this.olderProcesses = new Set([this.postmasterPid, ...childPids(this.postmasterPid)]);
     this.sample();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
   }
 
-  /** Stops sampling and returns the peak since start(), then starts a new measurement window. */
+  /** Stops sampling and returns the peak since start(); the next start() opens a new window. */
   stop(): ServerMemoryPeak {
     if (this.timer) {
       clearInterval(this.timer);
@@ -63,15 +65,19 @@ export class ServerMemorySampler {
   }
 
   private sample(): void {
-    const processes = [this.postmasterPid, ...childrenOf(this.postmasterPid)]
+    const processes = [this.postmasterPid, ...childPids(this.postmasterPid)]
       .map(readProcessMemory)
       .filter((memory): memory is ProcessMemory => memory !== undefined);
     if (processes.length === 0) {
       return;
     }
-    const total = processes.reduce((sum, memory) => sum + memory.anonymous, 0) + Math.max(...processes.map((memory) => memory.shared));
+    const total =
+      processes.reduce((sum, memory) => sum + memory.anonymous, 0) +
+      Math.max(...processes.map((memory) => memory.shared));
     this.peak.totalBytes = Math.max(this.peak.totalBytes, total);
-    const largest = Math.max(...processes.map((memory) => (this.olderProcesses.has(memory.pid) ? memory.resident : memory.peak)));
+    const largest = Math.max(
+      ...processes.map((memory) => (this.olderProcesses.has(memory.pid) ? memory.resident : memory.peak))
+    );
     this.peak.largestProcessBytes = Math.max(this.peak.largestProcessBytes, largest);
     this.peak.samples += 1;
   }
@@ -86,26 +92,6 @@ export function readPostmasterPid(clusterDir: string): number {
   return pid;
 }
 
-function childrenOf(parentPid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) {
-      continue;
-    }
-    try {
-      // The command name in field 2 may contain spaces and parentheses, so parse after the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === parentPid) {
-        children.push(Number(entry));
-      }
-    } catch {
-      // The process exited between readdir and read.
-    }
-  }
-  return children;
-}
-
 function readProcessMemory(pid: number): ProcessMemory | undefined {
   let status: string;
   try {
@@ -114,5 +100,11 @@ function readProcessMemory(pid: number): ProcessMemory | undefined {
     return undefined;
   }
   const kilobytes = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-  return { pid, anonymous: kilobytes('RssAnon'), shared: kilobytes('RssShmem'), resident: kilobytes('VmRSS'), peak: kilobytes('VmHWM') };
+  return {
+    pid,
+    anonymous: kilobytes('RssAnon'),
+    shared: kilobytes('RssShmem'),
+    resident: kilobytes('VmRSS'),
+    peak: kilobytes('VmHWM'),
+  };
 }

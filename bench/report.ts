@@ -1,3 +1,4 @@
+import type { CpuUse } from './cpu-contention';
 import type { MachineDescription } from './machine';
 import type { Outcome } from './outcome';
 import type { ScaleResult } from './result';
@@ -27,13 +28,15 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
 
   lines.push('### Summary', '');
   lines.push(
-    '| identities | accounts | users / roles / groups | policies: AWS-managed / customer / inline | import | migrate | refresh: first / repeat | materialised views: rows / size | schema ciem size | explain p50 / p95 | effective_permissions p50 / p95 | PostgreSQL peak memory (refresh) | bench peak memory |',
+    '| identities | accounts | users / roles / groups | policies: AWS-managed / customer / inline | import | migrate (its refresh) | ciem.refresh() | materialised views: rows / size | schema ciem size | explain p50 / p95 | effective_permissions p50 / p95 | PostgreSQL peak memory (refresh) | bench peak memory |',
     '|---:|---:|---|---|---:|---:|---|---|---:|---|---|---:|---:|'
   );
   for (const run of runs) {
     lines.push(summaryRow(run));
   }
   lines.push('');
+
+  lines.push(...renderContention(results), '');
 
   const reasons = missingReasons(runs);
   if (reasons.length > 0) {
@@ -42,10 +45,13 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
 
   if (results.length > 0) {
     lines.push('### Per 1,000 identities', '');
-    lines.push('| identities | import | refresh (first) | materialised views size | schema ciem size |', '|---:|---:|---:|---:|---:|');
+    lines.push(
+      '| identities | import | ciem.refresh() | materialised views size | schema ciem size |',
+      '|---:|---:|---:|---:|---:|'
+    );
     for (const result of results) {
       const per = (value: number) => (value * 1000) / result.identities;
-      const refresh = result.refresh.ok ? seconds(per(result.refresh.value.firstSeconds)) : 'missing';
+      const refresh = result.refresh.ok ? seconds(per(result.refresh.value.seconds)) : 'missing';
       lines.push(
         `| ${count(result.identities)} | ${seconds(per(result.importSeconds))} | ${refresh} | ${bytes(per(materialisedBytes(result)))} | ${bytes(per(ciemBytes(result)))} |`
       );
@@ -74,11 +80,14 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
  */
 function renderGrowth(results: ScaleResult[]): string[] {
   const lines = ['### Growth from the previous scale', ''];
-  lines.push('| identities | identities × | import × | refresh (first) × | materialised views size × | explain p95 × |', '|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| identities | identities × | import × | ciem.refresh() × | materialised views size × | explain p95 × |',
+    '|---:|---:|---:|---:|---:|---:|'
+  );
   for (let i = 1; i < results.length; i++) {
     const [before, after] = [results[i - 1], results[i]];
-    const refreshBefore = before.refresh.ok ? before.refresh.value.firstSeconds : undefined;
-    const refreshAfter = after.refresh.ok ? after.refresh.value.firstSeconds : undefined;
+    const refreshBefore = before.refresh.ok ? before.refresh.value.seconds : undefined;
+    const refreshAfter = after.refresh.ok ? after.refresh.value.seconds : undefined;
     const explainBefore = before.explain.ok ? before.explain.value.p95Ms : undefined;
     const explainAfter = after.explain.ok ? after.explain.value.p95Ms : undefined;
     const cells = [
@@ -98,6 +107,29 @@ function factor(after: number | undefined, before: number | undefined): string {
   return after === undefined || before === undefined || before === 0 ? 'missing' : `${(after / before).toFixed(2)}`;
 }
 
+/**
+ * States how much processor time other programs took while ciem.refresh() and the queries ran,
+ * because figures taken on a busy machine are slower than the engine alone.
+ */
+function renderContention(results: ScaleResult[]): string[] {
+  const lines: string[] = [];
+  for (const result of results) {
+    const windows: Array<[string, Outcome<CpuUse>]> = [
+      ['ciem.refresh()', result.cpu.refresh],
+      ['queries', result.cpu.queries],
+    ];
+    for (const [name, outcome] of windows) {
+      if (outcome.ok) {
+        const use = outcome.value;
+        lines.push(
+          `- ${count(result.identities)} identities, ${name}: ${seconds(use.elapsedSeconds)} elapsed; the bench and PostgreSQL used ${seconds(use.benchSeconds)} of processor time, other programs ${seconds(use.otherSeconds)}.`
+        );
+      }
+    }
+  }
+  return lines;
+}
+
 function summaryRow(run: ScaleRun): string {
   if (!run.result.ok) {
     return `| ${count(run.identities)} | ${Array(12).fill('missing').join(' | ')} |`;
@@ -111,11 +143,17 @@ function summaryRow(run: ScaleRun): string {
     `${count(organisation.users)} / ${count(organisation.roles)} / ${count(organisation.groups)}`,
     `${count(organisation.awsManagedPolicies)} / ${count(organisation.customerPolicies + organisation.boundaryPolicies)} / ${count(organisation.inlinePolicies)}`,
     seconds(result.importSeconds),
-    seconds(result.migrateSeconds),
-    result.refresh.ok ? `${seconds(result.refresh.value.firstSeconds)} / ${seconds(result.refresh.value.repeatSeconds)}` : 'missing',
-    materialised.length > 0 ? `${count(materialised.reduce((sum, relation) => sum + relation.rows, 0))} / ${bytes(materialisedBytes(result))}` : 'none',
+    result.migrateRefreshSeconds === null
+      ? seconds(result.migrateSeconds)
+      : `${seconds(result.migrateSeconds)} (${seconds(result.migrateRefreshSeconds)})`,
+    result.refresh.ok ? seconds(result.refresh.value.seconds) : 'missing',
+    materialised.length > 0
+      ? `${count(materialised.reduce((sum, relation) => sum + relation.rows, 0))} / ${bytes(materialisedBytes(result))}`
+      : 'none',
     bytes(ciemBytes(result)),
-    result.explain.ok ? `${milliseconds(result.explain.value.p50Ms)} / ${milliseconds(result.explain.value.p95Ms)}` : 'missing',
+    result.explain.ok
+      ? `${milliseconds(result.explain.value.p50Ms)} / ${milliseconds(result.explain.value.p95Ms)}`
+      : 'missing',
     result.effectivePermissions.ok
       ? `${milliseconds(result.effectivePermissions.value.p50Ms)} / ${milliseconds(result.effectivePermissions.value.p95Ms)}`
       : 'missing',
@@ -149,7 +187,9 @@ function missingReasons(runs: ScaleRun[]): string[] {
 }
 
 function materialisedBytes(result: ScaleResult): number {
-  return result.relations.filter((relation) => relation.kind === 'materialized view').reduce((sum, relation) => sum + relation.bytes, 0);
+  return result.relations
+    .filter((relation) => relation.kind === 'materialized view')
+    .reduce((sum, relation) => sum + relation.bytes, 0);
 }
 
 function ciemBytes(result: ScaleResult): number {

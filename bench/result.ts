@@ -1,8 +1,9 @@
+import type { CpuUse } from './cpu-contention';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
 import type { Outcome } from './outcome';
 import type { ServerMemoryPeak } from './process-memory';
 
-/** What the organisation of one scale contains, summed over its accounts. */
+/** Counts of the organisation of one scale, summed over its accounts. */
 export interface OrganisationSummary {
   accounts: number;
   users: number;
@@ -26,8 +27,13 @@ export interface ScaleResult {
   /** parseAuthorizationDetails and writeExport over every account. */
   importSeconds: number;
   migrateSeconds: number;
-  /** The first refresh after migrate, then a second one over unchanged data. */
-  refresh: Outcome<{ firstSeconds: number; repeatSeconds: number }>;
+  /**
+   * The refresh that migrate runs at its end, which fills the materialised views (plain
+   * REFRESH), as migrate reports it; null when migrate reports none.
+   */
+  migrateRefreshSeconds: number | null;
+  /** `SELECT ciem.refresh()` after migrate: every view recomputed with CONCURRENTLY, readers unblocked. */
+  refresh: Outcome<{ seconds: number }>;
   /** Tables and materialised views of schema ciem after the refreshes. */
   relations: RelationSize[];
   /** Size of the CloudQuery-shaped source tables the importer wrote. */
@@ -40,9 +46,15 @@ export interface ScaleResult {
     refresh: Outcome<ServerMemoryPeak>;
     queries: Outcome<ServerMemoryPeak>;
   };
+  /** Processor time of the bench and of other programs during the refreshes and the queries. */
+  cpu: {
+    refresh: Outcome<CpuUse>;
+    queries: Outcome<CpuUse>;
+  };
   /** Peak resident set size of the bench process (generator, importer and client), from getrusage. */
   benchPeakBytes: number;
 }
 
 /** Messages from a scale's child process to the bench's main process. */
-export type ScaleMessage = { type: 'step'; step: string } | { type: 'result'; result: ScaleResult } | { type: 'error'; message: string };
+export type ScaleMessage =
+  { type: 'step'; step: string } | { type: 'result'; result: ScaleResult } | { type: 'error'; message: string };

@@ -16,6 +16,7 @@ import {
 } from './measure';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
+import { CpuContentionMeter } from './cpu-contention';
 import { ServerMemorySampler } from './process-memory';
 import { Random } from './random';
 import type { OrganisationSummary, ScaleMessage, ScaleResult } from './result';
@@ -34,7 +35,14 @@ export interface ScaleOptions {
 
 const sourceSchema = 'public';
 const explainWarmUp = 10;
-const settingNames = ['shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_parallel_workers_per_gather', 'max_wal_size', 'synchronous_commit'];
+const settingNames = [
+  'shared_buffers',
+  'work_mem',
+  'maintenance_work_mem',
+  'max_parallel_workers_per_gather',
+  'max_wal_size',
+  'synchronous_commit',
+];
 
 /**
  * Runs one scale in its own process, so that the peak memory getrusage reports belongs to that
@@ -59,73 +67,52 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   const bench = await startBenchServer(options.keepData);
   stopOnExit(bench);
   const sampler = new ServerMemorySampler(bench.postmasterPid);
+  const cpu = new CpuContentionMeter(bench.postmasterPid);
   try {
     const client = await connectTo(bench);
     const postgres = await readServerSettings(client);
 
     sampler.start();
-    const plan = planOrganisation(options.identities, options.seed);
-    const organisation = emptySummary(plan.accounts.length);
-    const awsManaged = new Set<string>();
-    const identityArns: string[] = [];
-    let generateSeconds = 0;
-    let importSeconds = 0;
-    for (const account of plan.accounts) {
-      step(`generating and importing account ${account.index + 1}/${plan.accounts.length} (${account.users + account.roles} identities)`);
-      const generateStart = performance.now();
-      const generated = generateAccount(plan, account, inputs);
-      generateSeconds += (performance.now() - generateStart) / 1000;
-
-      const importStart = performance.now();
-      await writeExport(client, sourceSchema, parseAuthorizationDetails(generated.authorizationDetails, generated.accountId));
-      importSeconds += (performance.now() - importStart) / 1000;
-
-      addCounts(organisation, generated.counts);
-      generated.counts.awsManagedPolicies.forEach((arn) => awsManaged.add(arn));
-      identityArns.push(...generated.identityArns);
-    }
-    organisation.awsManagedPolicies = awsManaged.size;
+    const { organisation, identityArns, generateSeconds, importSeconds } = await loadOrganisation(
+      client,
+      options,
+      inputs,
+      step
+    );
     const loadMemory = sampler.stop();
 
     step('migrating');
     sampler.start();
     const migrateStart = performance.now();
-    await migrate(client, { sourceSchema });
+    const migration = await migrate(client, { sourceSchema });
     const migrateSeconds = (performance.now() - migrateStart) / 1000;
+    // Read defensively: older migrate results carry no refreshMs.
+    const migrateRefreshMs = (migration as { refreshMs?: number | null }).refreshMs;
+    const migrateRefreshSeconds = typeof migrateRefreshMs === 'number' ? migrateRefreshMs / 1000 : null;
     const migrateMemory = sampler.stop();
     await client.end();
 
     const engine = await withClient(bench, findEngineFunctions);
     // A new connection per step, so that each backend's memory reflects that step alone.
     sampler.start();
+    cpu.start();
     const refresh = await whenDefined(engine.refresh, 'ciem.refresh()', async () => {
-      step('refreshing (first)');
-      const firstSeconds = await withClient(bench, timeRefresh);
-      step(`refreshed in ${firstSeconds.toFixed(1)} s; refreshing again over unchanged data`);
-      const repeatSeconds = await withClient(bench, timeRefresh);
-      return { firstSeconds, repeatSeconds };
+      step('refreshing');
+      return { seconds: await withClient(bench, timeRefresh) };
     });
     const refreshMemory = sampler.stop();
+    const refreshCpu = cpu.stop();
 
     step('measuring relation sizes');
     const relations = await withClient(bench, measureRelations);
     const sourceBytes = await withClient(bench, measureSourceBytes);
 
-    const random = new Random(options.seed).fork('queries');
     sampler.start();
-    const explain = await whenDefined(engine.explain, 'ciem.explain', async () => {
-      step(`timing ${options.explainSamples} explain requests`);
-      return withClient(bench, async (queryClient) => {
-        const requests = await chooseExplainRequests(queryClient, identityArns, options.explainSamples + explainWarmUp, random);
-        return measureExplain(queryClient, requests, explainWarmUp);
-      });
-    });
-    const effectivePermissions = await whenDefined(engine.effectivePermissions, 'ciem.effective_permissions', async () => {
-      step(`timing effective_permissions for ${options.effectivePermissionSamples} identities`);
-      const identities = random.sample(identityArns, options.effectivePermissionSamples);
-      return withClient(bench, (queryClient) => measureEffectivePermissions(queryClient, identities));
-    });
+    cpu.start();
+    const { explain, effectivePermissions } = await measureQueries(bench, engine, options, identityArns, step);
     const queryMemory = sampler.stop();
+    const queryCpu = cpu.stop();
+    const queried = explain.ok || effectivePermissions.ok;
 
     step('done; stopping PostgreSQL');
     return {
@@ -136,6 +123,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       generateSeconds,
       importSeconds,
       migrateSeconds,
+      migrateRefreshSeconds,
       refresh,
       relations,
       sourceBytes,
@@ -145,7 +133,11 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
         load: loadMemory,
         migrate: migrateMemory,
         refresh: refresh.ok ? measured(refreshMemory) : missing(refresh.reason),
-        queries: explain.ok || effectivePermissions.ok ? measured(queryMemory) : missing('no query function was measured'),
+        queries: queried ? measured(queryMemory) : missing('no query function was measured'),
+      },
+      cpu: {
+        refresh: refresh.ok ? measured(refreshCpu) : missing(refresh.reason),
+        queries: queried ? measured(queryCpu) : missing('no query function was measured'),
       },
       // ru_maxrss is in kilobytes on Linux.
       benchPeakBytes: process.resourceUsage().maxRSS * 1024,
@@ -154,6 +146,79 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     sampler.stop();
     await bench.stop();
   }
+}
+
+/**
+ * Generates the organisation one account at a time and imports each account through the
+ * product's importer, timing generation and import apart.
+ */
+async function loadOrganisation(
+  client: Client,
+  options: ScaleOptions,
+  inputs: GeneratorInputs,
+  step: (text: string) => void
+) {
+  const plan = planOrganisation(options.identities, options.seed);
+  const organisation = emptySummary(plan.accounts.length);
+  const awsManaged = new Set<string>();
+  const identityArns: string[] = [];
+  let generateSeconds = 0;
+  let importSeconds = 0;
+  for (const account of plan.accounts) {
+    step(
+      `generating and importing account ${account.index + 1}/${plan.accounts.length} (${(account.users + account.roles).toLocaleString('en-GB')} identities)`
+    );
+    const generateStart = performance.now();
+    const generated = generateAccount(plan, account, inputs);
+    generateSeconds += (performance.now() - generateStart) / 1000;
+
+    const importStart = performance.now();
+    await writeExport(
+      client,
+      sourceSchema,
+      parseAuthorizationDetails(generated.authorizationDetails, generated.accountId)
+    );
+    importSeconds += (performance.now() - importStart) / 1000;
+
+    addCounts(organisation, generated.counts);
+    generated.counts.awsManagedPolicies.forEach((arn) => awsManaged.add(arn));
+    identityArns.push(...generated.identityArns);
+  }
+  organisation.awsManagedPolicies = awsManaged.size;
+  return { organisation, identityArns, generateSeconds, importSeconds };
+}
+
+/** Times ciem.explain and ciem.effective_permissions for random identities, each on its own connection. */
+async function measureQueries(
+  bench: BenchServer,
+  engine: Awaited<ReturnType<typeof findEngineFunctions>>,
+  options: ScaleOptions,
+  identityArns: string[],
+  step: (text: string) => void
+) {
+  const random = new Random(options.seed).fork('queries');
+  const explain = await whenDefined(engine.explain, 'ciem.explain', async () => {
+    step(`timing ${options.explainSamples} explain requests`);
+    return withClient(bench, async (queryClient) => {
+      const requests = await chooseExplainRequests(
+        queryClient,
+        identityArns,
+        options.explainSamples + explainWarmUp,
+        random
+      );
+      return measureExplain(queryClient, requests, explainWarmUp);
+    });
+  });
+  const effectivePermissions = await whenDefined(
+    engine.effectivePermissions,
+    'ciem.effective_permissions',
+    async () => {
+      step(`timing effective_permissions for ${options.effectivePermissionSamples} identities`);
+      const identities = random.sample(identityArns, options.effectivePermissionSamples);
+      return withClient(bench, (queryClient) => measureEffectivePermissions(queryClient, identities));
+    }
+  );
+  return { explain, effectivePermissions };
 }
 
 /**

@@ -18,7 +18,7 @@ const stopTimeoutMs = 60_000;
 
 /**
  * Starts an embedded PostgreSQL on a free loopback port with a new cluster in a new folder under
- * the system temporary folder, so no run sees the data of another.
+ * the system temporary folder, so that no run reads the data of another.
  */
 export async function startBenchServer(keepData: boolean): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'openciem-bench-'));
@@ -76,7 +76,11 @@ function freeLoopbackPort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('the kernel assigned no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('the kernel assigned no port'))
+      );
     });
   });
 }
