@@ -69,12 +69,71 @@ AS $$
     END
 $$;
 
+-- Whether some string matches both a policy's resource pattern ("*" any run of characters, "?"
+-- one character) and a resource type's ARN format part (${...} placeholders). A placeholder that
+-- is the whole part, like ${BucketName}, stands for a name without "/" or ":"; a placeholder
+-- inside a longer part, like ${ObjectName} in ${BucketName}/${ObjectName}, may hold anything.
+-- So arn:aws:s3:::*/CodeDeploy/* can name objects but never a bucket.
+CREATE FUNCTION ciem.pattern_overlaps_format(pattern text, format text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT
+AS $$
+DECLARE
+    -- Pattern tokens: '*' and '?' wildcards or one literal character each.
+    p text[] := regexp_split_to_array(pattern, '');
+    -- Format tokens: one literal character each, or chr(1) for a placeholder.
+    f text[] := regexp_split_to_array(regexp_replace(format, '\$\{[^}]*\}', chr(1), 'g'), '');
+    whole_name boolean := format ~ '^\$\{[^}]*\}$';
+    n integer := coalesce(array_length(p, 1), 0);
+    m integer := coalesce(array_length(f, 1), 0);
+    seen boolean[];
+    queue integer[] := ARRAY[0];
+    state integer;
+    i integer;
+    j integer;
+    same boolean;
+BEGIN
+    seen := array_fill(false, ARRAY[(n + 1) * (m + 1)]);
+    WHILE cardinality(queue) > 0 LOOP
+        state := queue[1];
+        queue := queue[2:];
+        CONTINUE WHEN seen[state + 1];
+        seen[state + 1] := true;
+        i := state / (m + 1);
+        j := state % (m + 1);
+
+        IF i = n AND j = m THEN
+            RETURN true;
+        END IF;
+
+        -- A "*" or a placeholder may match nothing more.
+        IF i < n AND p[i + 1] = '*' THEN
+            queue := queue || ((i + 1) * (m + 1) + j);
+        END IF;
+        IF j < m AND f[j + 1] = chr(1) THEN
+            queue := queue || (i * (m + 1) + j + 1);
+        END IF;
+
+        -- Both sides read one character they can agree on.
+        IF i < n AND j < m THEN
+            IF f[j + 1] = chr(1) THEN
+                same := NOT whole_name OR p[i + 1] IN ('*', '?') OR p[i + 1] NOT IN ('/', ':');
+            ELSE
+                same := p[i + 1] IN ('*', '?') OR p[i + 1] = f[j + 1];
+            END IF;
+            IF same THEN
+                queue := queue || ((CASE WHEN p[i + 1] = '*' THEN i ELSE i + 1 END) * (m + 1)
+                                   + CASE WHEN f[j + 1] = chr(1) THEN j ELSE j + 1 END);
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN false;
+END
+$$;
+
 -- Whether a Resource pattern can name a resource of a type with the given ARN format, such as
 -- arn:aws:s3:::my-bucket/* against arn:${Partition}:s3:::${BucketName}/${ObjectName}. A trailing
 -- "*" may run past ":" and "/" (IAM User Guide, "Resource" element), so a pattern that ends early
 -- in a wildcard covers the remaining segments. Policy variables count as wildcards here.
--- NOTE: the resource part after the account is compared by literal prefix only, which can call a
--- pattern applicable when a wildcard in its middle could never match that type.
 CREATE FUNCTION ciem.arn_pattern_applies(pattern text, arn_format text) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE STRICT
 AS $$
@@ -104,8 +163,10 @@ BEGIN
         END IF;
     END LOOP;
 
-    RETURN starts_with(ciem.literal_prefix(array_to_string(formats[6:], ':')), ciem.literal_prefix(array_to_string(parts[6:], ':')))
-        OR starts_with(ciem.literal_prefix(array_to_string(parts[6:], ':')), ciem.literal_prefix(array_to_string(formats[6:], ':')));
+    -- The literal prefixes rule most pairs out cheaply before the exact comparison.
+    RETURN (starts_with(ciem.literal_prefix(array_to_string(formats[6:], ':')), ciem.literal_prefix(array_to_string(parts[6:], ':')))
+            OR starts_with(ciem.literal_prefix(array_to_string(parts[6:], ':')), ciem.literal_prefix(array_to_string(formats[6:], ':'))))
+       AND ciem.pattern_overlaps_format(array_to_string(parts[6:], ':'), array_to_string(formats[6:], ':'));
 END
 $$;
 
@@ -222,10 +283,14 @@ AS $$
     END
 $$;
 
--- Replaces the policy variables that are known for a principal in a resource pattern. Returns
--- NULL when the pattern uses a variable that has no value for this principal, because such a
--- statement does not match (IAM User Guide, "Policy variables": a missing key makes the element
--- not match). Policies of Version 2008-10-17, or without Version, keep ${...} as literal text.
+-- Replaces the policy variables of a resource pattern with their values for a principal.
+--   A key in variables with a value is substituted.
+--   A key in variables with JSON null is known to be absent for this principal (aws:username for
+--   a role), so the pattern matches nothing and NULL is returned (IAM User Guide, "Policy
+--   variables": a variable whose key is not in the request makes the element not match).
+--   A key not in variables may or may not be in the request (aws:PrincipalTag/team, say); it
+--   becomes "*", and ciem.pattern_has_unknown_variables marks the statement conditional.
+-- Policies of Version 2008-10-17, or without Version, keep ${...} as literal text.
 CREATE FUNCTION ciem.resolve_policy_variables(pattern text, policy_version text, variables jsonb) RETURNS text
 LANGUAGE plpgsql IMMUTABLE
 AS $$
@@ -239,14 +304,30 @@ BEGIN
 
     -- ${*}, ${?} and ${$} stand for the literal characters.
     result := replace(replace(replace(result, '${*}', chr(1)), '${?}', chr(2)), '${$}', chr(3));
-    FOR name IN SELECT (regexp_matches(result, '\$\{([^}]+)\}', 'g'))[1] LOOP
-        IF variables ->> lower(name) IS NULL THEN
+    FOR name IN SELECT DISTINCT (regexp_matches(result, '\$\{([^}]+)\}', 'g'))[1] LOOP
+        IF NOT variables ? lower(name) THEN
+            result := replace(result, '${' || name || '}', '*');
+        ELSIF variables ->> lower(name) IS NULL THEN
             RETURN NULL;
+        ELSE
+            result := replace(result, '${' || name || '}', variables ->> lower(name));
         END IF;
-        result := replace(result, '${' || name || '}', variables ->> lower(name));
     END LOOP;
     -- NOTE: the escaped characters come back as themselves, so a literal "*" from ${*} still
     -- acts as a wildcard when this pattern is matched with LIKE.
     RETURN replace(replace(replace(result, chr(1), '*'), chr(2), '?'), chr(3), '$');
 END
+$$;
+
+-- True when a pattern uses a policy variable whose value this principal's requests may or may
+-- not carry, so the statement applies only under that unknown.
+CREATE FUNCTION ciem.pattern_has_unknown_variables(pattern text, policy_version text, variables jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT policy_version = '2012-10-17'
+       AND EXISTS (
+            SELECT 1
+              FROM regexp_matches(pattern, '\$\{([^}]+)\}', 'g') AS m(groups)
+             WHERE m.groups[1] NOT IN ('*', '?', '$')
+               AND NOT variables ? lower(m.groups[1]))
 $$;

@@ -9,15 +9,18 @@
 -- A statement whose condition is false at evaluation time is left out; one whose condition
 -- cannot be decided without a request makes the outcome 'conditional' where it matters.
 
--- Policy variables known for a principal, with lower-case names as the keys are case-insensitive.
+-- Policy variables of a principal's requests, with lower-case names because the keys are
+-- case-insensitive. JSON null marks a key that is never present: a role session has no
+-- aws:username (IAM User Guide, "Policy variables", table of principal values). A role
+-- session's aws:userid includes its session name, so it stays unknown.
 CREATE FUNCTION ciem.principal_variables(principal ciem.aws_principals) RETURNS jsonb
 LANGUAGE sql IMMUTABLE
 AS $$
-    SELECT jsonb_strip_nulls(jsonb_build_object(
+    SELECT jsonb_build_object(
         'aws:username', CASE WHEN principal.principal_type = 'user' THEN principal.principal_name END,
-        'aws:userid', CASE WHEN principal.principal_type = 'user' THEN principal.unique_id END,
         'aws:principaltype', CASE WHEN principal.principal_type = 'user' THEN 'User' ELSE 'AssumedRole' END,
-        'aws:principalaccount', principal.account_id))
+        'aws:principalaccount', principal.account_id)
+        || CASE WHEN principal.principal_type = 'user' THEN jsonb_build_object('aws:userid', principal.unique_id) ELSE '{}'::jsonb END
 $$;
 
 -- True when every allowed pattern is matched, as text, by an unconditional Deny pattern, so the
@@ -78,7 +81,13 @@ applicable AS (
 ),
 evaluated AS (
     SELECT a.*,
-           ciem.condition_state(a.condition, p_at) AS condition_state,
+           CASE
+               WHEN ciem.condition_state(a.condition, p_at) IN ('none', 'true')
+                AND EXISTS (SELECT 1 FROM unnest(a.resource_patterns) pattern
+                             WHERE ciem.pattern_has_unknown_variables(pattern, a.policy_version, pr.variables))
+               THEN 'unknown'
+               ELSE ciem.condition_state(a.condition, p_at)
+           END AS condition_state,
            ciem.action_set_key(a.is_not_action, a.action_patterns, a.is_not_resource, a.resource_patterns) AS action_set_key,
            ARRAY(
                SELECT r.resolved

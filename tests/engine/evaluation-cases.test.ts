@@ -24,6 +24,7 @@ const account = caseAccountBuilder()
   .role(role('strings-not-lists', { p: doc({ Effect: 'Allow', Action: 'sns:Publish', Resource: 'arn:aws:sns:us-east-1:100000000001:alerts' }) }))
   .role({ name: 'versions', ageDays: 10, trust: ec2Trust, managed: [managed('Versioned', doc(allow('iam:*')), doc(allow('s3:GetObject')))] })
   .role(role('variable-on-role', { p: doc(allow('iam:CreateAccessKey', 'arn:aws:iam::*:user/${aws:username}')) }))
+  .role(role('variable-unknown', { p: doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:PrincipalTag/team}/*')) }))
   .role(role('arn-wildcards', { p: doc(allow('s3:GetObject', 'arn:aws:s3:::my-bucket/foo/*/bar')) }))
   .role(role('allow-not-resource', { p: doc({ Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::secret/*' }) }))
   .role(role('allow-not-resource-all', { p: doc({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', NotResource: '*' }) }))
@@ -166,6 +167,10 @@ describe('policy variables', () => {
 
   test('Version 2008-10-17 keeps variables as literal text', async () => {
     await is(userArn('old-version'), 'iam:CreateAccessKey', 'implicit_deny', userArn('old-version'));
+  });
+
+  test('a variable the request may carry makes the grant conditional', async () => {
+    await is(roleArn('variable-unknown'), 's3:GetObject', 'conditional');
   });
 
   test('a variable without a value for the principal matches nothing', async () => {
