@@ -54,13 +54,14 @@ $$;
 
 -- One of the first five ARN segments (arn, partition, service, region, account) of a policy's
 -- resource pattern against the same segment of a resource type's ARN format, whose ${...}
--- placeholders stand for any value and whose empty segments (S3 has no region or account) for
--- none.
+-- placeholders stand for any non-empty value and whose empty segments (S3 buckets have no region
+-- or account) for none.
 CREATE FUNCTION ciem.arn_segment_compatible(pattern_segment text, format_segment text) RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT
 AS $$
     SELECT CASE
-        WHEN format_segment ~ '^\$\{[^}]*\}$' THEN true
+        -- A placeholder such as ${Region} always has a value, which an empty segment cannot match.
+        WHEN format_segment ~ '^\$\{[^}]*\}$' THEN pattern_segment <> ''
         WHEN format_segment = '' THEN pattern_segment = '' OR ciem.is_match_all(pattern_segment)
         WHEN format_segment LIKE '%${%' THEN
             starts_with(ciem.literal_prefix(format_segment), ciem.literal_prefix(pattern_segment))

@@ -33,6 +33,8 @@ describe('arn_pattern_applies', () => {
     ['arn:*:kms:*:::*', 'arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}', false],
     ['arn:aws:ec2:*:*:instance/*', 'arn:${Partition}:s3:::${BucketName}', false],
     ['arn:aws:s3:us-east-1::my-bucket', 'arn:${Partition}:s3:::${BucketName}', false],
+    // An access point ARN has a region and an account, so empty segments cannot name one.
+    ['arn:aws:s3:::*/CodeDeploy/*', 'arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}', false],
     ['arn:aws:*', 'arn:${Partition}:s3:::${BucketName}', true],
     ['arn:aws:iam::*:user/${aws:username}', 'arn:${Partition}:iam::${Account}:user/${UserNameWithPath}', true],
     ['*', 'arn:${Partition}:s3:::${BucketName}', true],
