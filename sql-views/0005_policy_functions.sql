@@ -62,6 +62,7 @@ AS $$
     SELECT CASE
         -- A placeholder such as ${Region} always has a value, which an empty segment cannot match.
         WHEN format_segment ~ '^\$\{[^}]*\}$' THEN pattern_segment <> ''
+        WHEN format_segment = '*' THEN true
         WHEN format_segment = '' THEN pattern_segment = '' OR ciem.is_match_all(pattern_segment)
         WHEN format_segment LIKE '%${%' THEN
             starts_with(ciem.literal_prefix(format_segment), ciem.literal_prefix(pattern_segment))

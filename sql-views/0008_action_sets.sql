@@ -14,6 +14,8 @@ SELECT p.pattern, t.service, t.resource_type
   FROM patterns p
   JOIN ciem.aws_resource_types t
     ON split_part(t.arn_format, ':', 3) LIKE ciem.glob_to_like(regexp_replace(split_part(p.pattern, ':', 3), '\$\{[^}]*\}', '*', 'g'))
+       -- Some formats leave the service open, as AWS Backup's arn:${Partition}:${Vendor}:...
+       OR split_part(t.arn_format, ':', 3) LIKE '${%'
        OR position(':' IN p.pattern) = 0
        OR array_length(string_to_array(p.pattern, ':'), 1) < 3
  WHERE NOT ciem.is_match_all(p.pattern)
@@ -84,7 +86,9 @@ SELECT m.action_set_key, m.action
                  FROM unnest(s.resource_patterns) r
                  JOIN ciem.aws_resource_pattern_types t ON t.pattern = r
                 WHERE t.service = a.service
-                  AND t.resource_type = ANY (a.resource_types))
+                  -- The catalogue spells some type names differently in actions (recoveryPoint)
+                  -- and in resource types (recoverypoint).
+                  AND lower(t.resource_type) IN (SELECT lower(rt) FROM unnest(a.resource_types) rt))
        END
 WITH NO DATA;
 

@@ -110,13 +110,17 @@ live AS (
             OR (e.is_not_resource AND NOT EXISTS (SELECT 1 FROM unnest(e.resolved_patterns) r WHERE ciem.resource_pattern_matches(r, p_resource))))
 ),
 matched AS (
-    SELECT l.*, x.action AS matched_action
+    SELECT l.*, x.action AS matched_action,
+           -- An action without resource types is requested on "*" only, so a Deny NotResource
+           -- that applies to it covers every resource it has.
+           l.covers_all OR (l.is_not_resource AND cardinality(a.resource_types) = 0) AS covers_action
       FROM live l
       JOIN ciem.aws_action_set_actions x ON x.action_set_key = l.action_set_key
+      JOIN ciem.aws_actions a ON a.action = x.action
      WHERE p_resource = '*'
        AND (p_action IS NULL OR x.action = p_action)
     UNION ALL
-    SELECT l.*, p_action
+    SELECT l.*, p_action, true
       FROM live l
      WHERE p_resource <> '*'
        AND l.is_not_action <> EXISTS (SELECT 1 FROM unnest(l.action_patterns) ap WHERE ciem.action_pattern_matches(ap, p_action))
@@ -129,8 +133,8 @@ per_action AS (
            bool_or(m.effect = 'Allow' AND m.via = 'boundary' AND m.condition_state IN ('none', 'true')) AS boundary_sure,
            count(DISTINCT m.via_arn) FILTER (WHERE m.effect = 'Allow' AND m.via = 'scp') AS scp_levels_any,
            count(DISTINCT m.via_arn) FILTER (WHERE m.effect = 'Allow' AND m.via = 'scp' AND m.condition_state IN ('none', 'true')) AS scp_levels_sure,
-           bool_or(m.effect = 'Deny' AND m.condition_state IN ('none', 'true') AND (p_resource <> '*' OR m.covers_all)) AS deny_sure,
-           bool_or(m.effect = 'Deny' AND m.condition_state = 'unknown' AND (p_resource <> '*' OR m.covers_all)) AS deny_maybe,
+           bool_or(m.effect = 'Deny' AND m.condition_state IN ('none', 'true') AND m.covers_action) AS deny_sure,
+           bool_or(m.effect = 'Deny' AND m.condition_state = 'unknown' AND m.covers_action) AS deny_maybe,
            bool_or(m.effect = 'Allow' AND m.via IN ('direct', 'group') AND m.is_not_resource) AS allow_not_resource,
            array_remove(array_agg(DISTINCT r.pattern) FILTER (WHERE m.effect = 'Allow' AND m.via IN ('direct', 'group') AND NOT m.is_not_resource), NULL) AS allowed_patterns,
            array_remove(array_agg(DISTINCT r.pattern) FILTER (WHERE m.effect = 'Deny' AND m.condition_state IN ('none', 'true') AND NOT m.is_not_resource), NULL) AS denied_patterns,

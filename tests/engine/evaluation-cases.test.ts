@@ -28,6 +28,8 @@ const account = caseAccountBuilder()
   .role(role('arn-wildcards', { p: doc(allow('s3:GetObject', 'arn:aws:s3:::my-bucket/foo/*/bar')) }))
   .role(role('allow-not-resource', { p: doc({ Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::secret/*' }) }))
   .role(role('allow-not-resource-all', { p: doc({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', NotResource: '*' }) }))
+  .role(role('backup-reader', { p: doc(allow('backup:DescribeRecoveryPoint', 'arn:aws:backup:*:*:recovery-point:*')) }))
+  .role(role('deny-not-resource-list', { p: doc(allow('sqs:*'), { Effect: 'Deny', Action: 'sqs:*', NotResource: 'arn:aws:sqs:*:*:keep-*' }) }))
   .role(role('deny-not-resource', { p: doc(allow('s3:*'), { Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3:::keep/*' }) }))
   .role(role('aws-managed-only', { p: doc(allow('iam:CreatePolicyVersion', 'arn:aws:iam::aws:policy/fp4-*')) }))
   .role(role('customer-policies', { p: doc(allow('iam:CreatePolicyVersion', 'arn:aws:iam::*:policy/fn2-*')) }))
@@ -199,6 +201,17 @@ describe('resources', () => {
     await is(roleArn('deny-not-resource'), 's3:GetObject', 'allowed', 'arn:aws:s3:::keep/x');
     await is(roleArn('deny-not-resource'), 's3:GetObject', 'explicit_deny', 'arn:aws:s3:::other/x');
     await is(roleArn('deny-not-resource'), 's3:GetObject', 'allowed');
+  });
+
+  test('resource type names match whatever their case', async () => {
+    // The catalogue names the type recoveryPoint in the action and recoverypoint in its types.
+    await is(roleArn('backup-reader'), 'backup:DescribeRecoveryPoint', 'allowed');
+  });
+
+  test('Deny NotResource denies actions that take only "*"', async () => {
+    // sqs:ListQueues has no resource type, so its only resource is "*", outside the list.
+    await is(roleArn('deny-not-resource-list'), 'sqs:ListQueues', 'explicit_deny');
+    await is(roleArn('deny-not-resource-list'), 'sqs:SendMessage', 'allowed');
   });
 
   test('resource patterns keep their scope', async () => {

@@ -38,6 +38,7 @@ describe('arn_pattern_applies', () => {
     ['arn:aws:*', 'arn:${Partition}:s3:::${BucketName}', true],
     ['arn:aws:iam::*:user/${aws:username}', 'arn:${Partition}:iam::${Account}:user/${UserNameWithPath}', true],
     ['*', 'arn:${Partition}:s3:::${BucketName}', true],
+    ['arn:aws:backup:*:*:recovery-point:*', 'arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:${RecoveryPointId}', true],
   ])('%s against %s is %s', async (pattern, format, expected) => {
     expect(await value('ciem.arn_pattern_applies($1, $2)', pattern, format)).toBe(expected);
   });
