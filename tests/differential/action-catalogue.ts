@@ -9,17 +9,26 @@ export interface CatalogueAction {
   service: string;
   /** Empty for actions that only take Resource "*". */
   resourceTypes: string[];
+  /** The ARN format of each resource type, such as arn:${Partition}:s3:::${BucketName}. */
+  arnFormats: string[];
 }
 
 /** Reads the action catalogue that openciem migrate loaded, ordered by action. */
 export async function readActionCatalogue(client: Client): Promise<ActionCatalogue> {
-  const result = await client.query<{ action: string; service: string; resource_types: string[] }>(
-    'SELECT action, service, resource_types FROM ciem.aws_actions ORDER BY action'
+  const result = await client.query<{ action: string; service: string; resource_types: string[]; arn_formats: string[] }>(
+    `SELECT a.action, a.service, a.resource_types,
+            coalesce(array_agg(t.arn_format ORDER BY t.resource_type) FILTER (WHERE t.arn_format IS NOT NULL), '{}') AS arn_formats
+       FROM ciem.aws_actions a
+       LEFT JOIN ciem.aws_resource_types t ON t.service = a.service AND t.resource_type = ANY (a.resource_types)
+      GROUP BY a.action, a.service, a.resource_types
+      ORDER BY a.action`
   );
   if (result.rows.length === 0) {
     throw new Error('ciem.aws_actions is empty: run migrate before reading the catalogue');
   }
-  return new ActionCatalogue(result.rows.map((row) => ({ action: row.action, service: row.service, resourceTypes: row.resource_types })));
+  return new ActionCatalogue(
+    result.rows.map((row) => ({ action: row.action, service: row.service, resourceTypes: row.resource_types, arnFormats: row.arn_formats }))
+  );
 }
 
 /**
@@ -31,15 +40,22 @@ export async function readActionCatalogue(client: Client): Promise<ActionCatalog
 export class ActionCatalogue {
   readonly actions: CatalogueAction[];
   private readonly byService = new Map<string, CatalogueAction[]>();
+  private readonly byAction = new Map<string, CatalogueAction>();
 
   constructor(actions: CatalogueAction[]) {
     this.actions = actions;
     for (const entry of actions) {
+      this.byAction.set(entry.action, entry);
       const key = entry.service.toLowerCase();
       const list = this.byService.get(key) ?? [];
       list.push(entry);
       this.byService.set(key, list);
     }
+  }
+
+  /** Returns the entry of an action in canonical case, if the catalogue has it. */
+  get(action: string): CatalogueAction | undefined {
+    return this.byAction.get(action);
   }
 
   /**
@@ -81,7 +97,7 @@ export function wildcardExpression(pattern: string): RegExp {
 /**
  * Returns the catalogue actions that the Action and NotAction values of a policy match. A
  * NotAction statement also applies to every action it does not name (IAM User Guide, NotAction
- * element); appliesToUnnamedActions tells the caller so.
+ * element), and appliesToUnnamedActions detects such statements.
  */
 export function actionsNamedBy(document: PolicyDocument, catalogue: ActionCatalogue): Set<string> {
   const named = new Set<string>();

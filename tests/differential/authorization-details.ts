@@ -35,10 +35,16 @@ export function roleNameFor(policyName: string): string {
   return `${policyName.slice(0, maxRoleNameLength - suffix.length - 1)}-${suffix}`;
 }
 
-/** Pairs every policy with its role; rejects two policies that would share a role name. */
+/** Pairs every policy with its role; rejects two policies that would share an ARN or a role name. */
 export function policyRoles(policies: ManagedPolicy[], accountId = testAccountId): PolicyRole[] {
   const seen = new Map<string, string>();
+  const arns = new Map<string, string>();
   return policies.map((policy) => {
+    const sameArn = arns.get(policy.arn);
+    if (sameArn !== undefined) {
+      throw new Error(`policies ${sameArn} and ${policy.name} have the same ARN ${policy.arn}`);
+    }
+    arns.set(policy.arn, policy.name);
     const roleName = roleNameFor(policy.name);
     const other = seen.get(roleName);
     if (other !== undefined) {

@@ -2,12 +2,13 @@ import type { Client } from 'pg';
 
 import type { ActionCatalogue } from './action-catalogue';
 import { testAccountId, type PolicyRole } from './authorization-details';
-import { classifyPair } from './compare';
+import { classifyPair, needsWitnesses, resolveWithWitnesses, type PairOutcome } from './compare';
 import { knownDifferences, type KnownDifference } from './known-differences';
 import { readEffectivePermissions, type EffectivePermission } from './openciem';
 import { ReportBuilder, type DifferentialReport } from './report';
 import { selectActions, type SelectionOptions, type SelectionReason } from './sampling';
-import { simulate } from './simulator';
+import { simulate, type SimulatorOutcome, type SimulatorRequest } from './simulator';
+import { checkWitnesses, type WitnessResult } from './witness';
 
 export interface PolicyProgress {
   /** Policies finished so far, this one included. */
@@ -47,7 +48,7 @@ export async function runDifferential(
   const start = (role: PolicyRole): PolicyWork => {
     const actions = selectActions(role.policy.name, role.policy.document, catalogue, options.selection);
     const rows = readEffectivePermissions(client, role.roleArn, [...actions.keys()]);
-    // The rejection is handled when the promise is awaited; this keeps Node from reporting it earlier.
+    // The loop awaits the promise later, so this handler only keeps Node from reporting a rejection as unhandled before then.
     rows.catch(() => undefined);
     return { role, actions, rows };
   };
@@ -62,15 +63,10 @@ export async function runDifferential(
     builder.addPolicy(policy.name);
     const before = builder.disagreementCount;
     for (const [action, selection] of work.actions) {
-      const simulator = await simulate({
-        policyName: policy.name,
-        document: policy.document,
-        principalArn: work.role.roleArn,
-        accountId: testAccountId,
-        action,
-      });
+      const request = { policyName: policy.name, document: policy.document, principalArn: work.role.roleArn, accountId: testAccountId, action };
       const openciem = rows.get(action);
-      builder.add({ policy: policy.name, document: policy.document, action, selection, openciem, simulator, outcome: classifyPair(openciem, simulator) });
+      const compared = await comparePair(request, openciem, catalogue);
+      builder.add({ policy: policy.name, document: policy.document, action, selection, openciem, ...compared });
     }
     options.onPolicyDone?.({
       done: index + 1,
@@ -81,4 +77,23 @@ export async function runDifferential(
     });
   }
   return builder.finish();
+}
+
+/** Simulates one pair on "*", classifies it, and runs the simulator on concrete resources when "*" disagrees. */
+async function comparePair(
+  request: SimulatorRequest,
+  openciem: EffectivePermission[] | undefined,
+  catalogue: ActionCatalogue
+): Promise<{ simulator: SimulatorOutcome; outcome: PairOutcome; witnesses?: WitnessResult[] }> {
+  const simulator = await simulate(request);
+  const outcome = classifyPair(openciem, simulator);
+  const decision = openciem?.length === 1 ? openciem[0].decision : undefined;
+  if (decision === undefined || simulator.kind !== 'decision' || !needsWitnesses(outcome, decision, simulator)) {
+    return { simulator, outcome };
+  }
+
+  // The patterns that decided come first, and "*" adds one sample ARN per resource type.
+  const candidates = [...(openciem?.[0].resourcePatterns ?? []), ...simulator.allowedPatterns, '*'];
+  const check = await checkWitnesses(request, candidates, catalogue.get(request.action));
+  return { simulator, outcome: resolveWithWitnesses(outcome, decision, check.decision, simulator.dependsOnVariable), witnesses: check.results };
 }

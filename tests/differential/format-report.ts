@@ -1,23 +1,16 @@
 import type { DifferentialReport, DisagreementEntry, StatementExcerpt } from './report';
-
-/** Describes the sources of the run in the report's first lines. */
-export interface RunDescription {
-  simulatorVersion: string;
-  catalogueVersion: string;
-  seed: string;
-  accountId: string;
-}
+import type { RunDescription } from './run-description';
 
 const exclusionLabels = {
-  conditional: 'OpenCIEM answers conditional and a condition decides the simulator as well',
-  'simulator-depends-on-condition': 'a condition decides the simulator, OpenCIEM answers without one',
+  conditional: 'OpenCIEM returns conditional and a condition decides the simulator as well',
+  'simulator-depends-on-condition': 'a condition decides the simulator, OpenCIEM decides without one',
   'simulator-error': 'iam-simulate rejected the request',
 } as const;
 
 /** Formats a report as plain text: the totals first, then every disagreement. */
 export function formatReport(report: DifferentialReport, run: RunDescription): string {
   const lines: string[] = [];
-  const compared = sum(report.agreements) + report.explained.length + report.disagreements.length;
+  const compared = sum(report.agreements) + sum(report.witnessed) + report.explained.length + report.disagreements.length;
   const excluded = sum(report.excluded);
 
   lines.push(`Differential test of ciem.effective_permissions against @cloud-copilot/iam-simulate ${run.simulatorVersion}`);
@@ -29,6 +22,7 @@ export function formatReport(report: DifferentialReport, run: RunDescription): s
   );
   lines.push(`compared: ${compared}`);
   lines.push(`  agreements: ${sum(report.agreements)} (${formatCounts(report.agreements)})`);
+  lines.push(`  agreements on concrete resources after a difference on "*": ${sum(report.witnessed)} (${formatCounts(report.witnessed)})`);
   lines.push(`  explained by known-differences.ts: ${report.explained.length}`);
   lines.push(`  disagreements: ${report.disagreements.length}`);
   lines.push(`excluded: ${excluded}`);
@@ -50,7 +44,8 @@ export function formatReport(report: DifferentialReport, run: RunDescription): s
   if (report.explained.length > 0) {
     lines.push('', 'Explained by known-differences.ts:');
     for (const entry of report.explained) {
-      lines.push(`  ${entry.policy} ${entry.action}: OpenCIEM ${entry.openciem}, simulator ${entry.simulator} (${entry.knownDifference?.citation})`);
+      const known = entry.knownDifference;
+      lines.push(`  ${entry.policy} ${entry.action}: OpenCIEM ${entry.openciem}, simulator ${entry.simulator}, ${known?.rule} (${known?.citation})`);
     }
   }
   return lines.join('\n');
@@ -61,8 +56,12 @@ function formatDisagreement(entry: DisagreementEntry): string[] {
     `- ${entry.policy} ${entry.action} [${entry.issue}, ${entry.selection}]: OpenCIEM ${entry.openciem}, simulator ${entry.simulator}`,
     `    OpenCIEM resource_patterns ${JSON.stringify(entry.openciemResourcePatterns)} statements ${JSON.stringify(entry.openciemStatements)}`,
   ];
+  if (entry.simulatorStatements.length === 0) {
+    lines.push('    simulator decided by no statement of the policy');
+  }
   lines.push(...entry.simulatorStatements.map((excerpt) => `    simulator decided by ${formatExcerpt(excerpt)}`));
   lines.push(...entry.simulatorConditionStatements.map((excerpt) => `    simulator condition in ${formatExcerpt(excerpt)}`));
+  lines.push(...entry.witnesses.map((witness) => `    simulator on ${witness.arn}: ${witness.simulator}`));
   return lines;
 }
 

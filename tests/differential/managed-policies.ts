@@ -27,6 +27,8 @@ export interface ManagedPolicy {
   document: PolicyDocument;
   /** The file the policy was read from. */
   source: string;
+  /** True when the snapshot has no ARN for the policy and arn was derived from its name. */
+  arnDerived: boolean;
 }
 
 /**
@@ -42,7 +44,14 @@ export function readManagedPolicies(): ManagedPolicy[] {
   const names = new Set(snapshot.map((policy) => policy.name));
   const missing = policiesFromExport.filter((name) => !names.has(name));
   const policies = [...snapshot, ...readFromExport(exportFiles.cloudsplaining, missing)];
-  return policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return policies.sort(byName);
+}
+
+function byName(a: ManagedPolicy, b: ManagedPolicy): number {
+  if (a.name === b.name) {
+    return 0;
+  }
+  return a.name < b.name ? -1 : 1;
 }
 
 function parseSnapshot(value: unknown): ManagedPolicy[] {
@@ -52,12 +61,17 @@ function parseSnapshot(value: unknown): ManagedPolicy[] {
   return value.map((entry, index) => {
     const where = `${managedPoliciesFile}[${index}]`;
     const record = asRecord(entry, where);
+    const name = stringField(record, 'name', where);
+    // The snapshot has arn null for 75 policies that AWS no longer lists. Their documents are still
+    // evaluated, under the ARN that an AWS managed policy of that name at path / would have.
+    const arnDerived = record.arn === null;
     return {
-      name: stringField(record, 'name', where),
-      arn: stringField(record, 'arn', where),
+      name,
+      arn: arnDerived ? `arn:aws:iam::aws:policy/${name}` : stringField(record, 'arn', where),
       version: stringField(record, 'version', where),
       document: documentField(record.document, `${where}.document`),
       source: managedPoliciesFile,
+      arnDerived,
     };
   });
 }
@@ -88,6 +102,7 @@ function readFromExport(file: string, names: string[]): ManagedPolicy[] {
       version,
       document: documentField(defaultVersion.Document, `${where}.${version}.Document`),
       source: file,
+      arnDerived: false,
     };
   });
 }

@@ -29,9 +29,12 @@ export async function loadPolicyRoles(client: Client, roles: PolicyRole[], workD
 
 /** Rejects a database whose migrations do not define the effective-permission engine yet. */
 export async function assertEngineInstalled(client: Client): Promise<void> {
-  const result = await client.query<{ found: string | null }>("SELECT to_regprocedure('ciem.effective_permissions(text)')::text AS found");
-  if (result.rows[0].found === null) {
-    throw new Error('ciem.effective_permissions(text) does not exist: no migration in sql-views/ defines it yet');
+  const result = await client.query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                     WHERE n.nspname = 'ciem' AND p.proname = 'effective_permissions') AS found`
+  );
+  if (!result.rows[0].found) {
+    throw new Error('ciem.effective_permissions does not exist: no migration in sql-views/ defines it yet');
   }
 }
 

@@ -5,8 +5,9 @@ import { listOf, statementsOf, type PolicyDocument, type PolicyStatement } from 
 import type { EffectivePermission } from './openciem';
 import type { SelectionReason } from './sampling';
 import type { SimulatorOutcome, StatementRef } from './simulator';
+import type { WitnessResult } from './witness';
 
-/** One compared or excluded (identity, action) pair with both sides' answers. */
+/** One compared or excluded (identity, action) pair with the decisions of both sides. */
 export interface PairRecord {
   policy: string;
   document: PolicyDocument;
@@ -15,6 +16,14 @@ export interface PairRecord {
   openciem: EffectivePermission[] | undefined;
   simulator: SimulatorOutcome;
   outcome: PairOutcome;
+  /** The simulator's decisions on concrete resources, when its decision on "*" disagreed. */
+  witnesses?: WitnessResult[];
+}
+
+/** A concrete resource and the simulator's decision on it, as the report prints it. */
+export interface WitnessEntry {
+  arn: string;
+  simulator: string;
 }
 
 /** A statement of the policy, with Action and NotAction lists cut down to the values that match the action. */
@@ -33,7 +42,18 @@ export interface DisagreementEntry {
   openciemStatements: unknown;
   simulatorStatements: StatementExcerpt[];
   simulatorConditionStatements: StatementExcerpt[];
+  witnesses: WitnessEntry[];
   knownDifference?: KnownDifference;
+}
+
+/** A pair whose decisions on "*" differ while the simulator's decisions on concrete resources agree. */
+export interface WitnessedEntry {
+  policy: string;
+  action: string;
+  openciem: string;
+  /** The simulator's decision on "*". */
+  simulator: string;
+  witnesses: WitnessEntry[];
 }
 
 export interface ExclusionEntry {
@@ -51,6 +71,9 @@ export interface DifferentialReport {
   pairs: number;
   pairsBySelection: Record<SelectionReason, number>;
   agreements: Record<string, number>;
+  /** Pairs settled on concrete resources, by OpenCIEM's decision. */
+  witnessed: Record<string, number>;
+  witnessedPairs: WitnessedEntry[];
   excluded: Record<ExclusionReason, number>;
   simulatorErrors: Record<string, number>;
   /** Disagreements that no entry of known-differences.ts explains. */
@@ -67,6 +90,8 @@ export class ReportBuilder {
     pairs: 0,
     pairsBySelection: { named: 0, 'not-action-complement': 0, sampled: 0 },
     agreements: {},
+    witnessed: {},
+    witnessedPairs: [],
     excluded: { conditional: 0, 'simulator-depends-on-condition': 0, 'simulator-error': 0 },
     simulatorErrors: {},
     disagreements: [],
@@ -92,6 +117,17 @@ export class ReportBuilder {
     const outcome = record.outcome;
     if (outcome.kind === 'agreement') {
       report.agreements[outcome.decision] = (report.agreements[outcome.decision] ?? 0) + 1;
+      return;
+    }
+    if (outcome.kind === 'witnessed') {
+      report.witnessed[outcome.decision] = (report.witnessed[outcome.decision] ?? 0) + 1;
+      report.witnessedPairs.push({
+        policy: record.policy,
+        action: record.action,
+        openciem: outcome.decision,
+        simulator: simulatorAnswer(record.simulator),
+        witnesses: witnessEntries(record.witnesses),
+      });
       return;
     }
     if (outcome.kind === 'exclusion') {
@@ -122,8 +158,9 @@ export class ReportBuilder {
       openciemStatements: record.openciem?.[0]?.statements ?? null,
       simulatorStatements: record.simulator.kind === 'decision' ? excerpts(record.document, record.simulator.statements, record.action) : [],
       simulatorConditionStatements: record.simulator.kind === 'decision' ? excerpts(record.document, record.simulator.conditionStatements, record.action) : [],
+      witnesses: witnessEntries(record.witnesses),
     };
-    const known = findKnownDifference(this.allowlist, record.policy, record.action, entry.openciem, entry.simulator);
+    const known = findKnownDifference(this.allowlist, entry);
     if (known) {
       report.explained.push({ ...entry, knownDifference: known });
     } else {
@@ -145,6 +182,13 @@ function openciemAnswer(rows: EffectivePermission[] | undefined): string {
 
 function simulatorAnswer(outcome: SimulatorOutcome): string {
   return outcome.kind === 'error' ? `error ${outcome.message}` : outcome.decision;
+}
+
+function witnessEntries(results: WitnessResult[] | undefined): WitnessEntry[] {
+  return (results ?? []).map((result) => {
+    const conditional = result.outcome.kind === 'decision' && result.outcome.dependsOnCondition ? ' (depends on a condition)' : '';
+    return { arn: result.arn, simulator: `${simulatorAnswer(result.outcome)}${conditional}` };
+  });
 }
 
 // Long Action lists (ReadOnlyAccess names about 1,500 actions) are cut to the values that match.

@@ -71,3 +71,18 @@ export function selectActions(
   }
   return selection;
 }
+
+/**
+ * Chooses count policies: the required ones, which must exist, and a seeded sample of the rest.
+ * Returns them sorted by name.
+ */
+export function samplePolicies<T extends { name: string }>(policies: T[], count: number, seed: string, required: readonly string[]): T[] {
+  const byName = new Map(policies.map((policy) => [policy.name, policy]));
+  const missing = required.filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    throw new Error(`the required policies ${missing.join(', ')} are not among the ${policies.length} policies`);
+  }
+  const others = policies.map((policy) => policy.name).filter((name) => !required.includes(name));
+  const names = [...required, ...sampleOf(others, count - required.length, `${seed}/policies`)];
+  return names.sort().map((name) => byName.get(name) as T);
+}
