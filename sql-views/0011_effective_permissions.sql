@@ -138,6 +138,7 @@ per_action AS (
            bool_or(m.effect = 'Allow' AND m.via IN ('direct', 'group') AND m.is_not_resource) AS allow_not_resource,
            array_remove(array_agg(DISTINCT r.pattern) FILTER (WHERE m.effect = 'Allow' AND m.via IN ('direct', 'group') AND NOT m.is_not_resource), NULL) AS allowed_patterns,
            array_remove(array_agg(DISTINCT r.pattern) FILTER (WHERE m.effect = 'Deny' AND m.condition_state IN ('none', 'true') AND NOT m.is_not_resource), NULL) AS denied_patterns,
+           array_remove(array_agg(DISTINCT r.pattern) FILTER (WHERE m.effect = 'Deny' AND m.condition_state = 'unknown' AND NOT m.is_not_resource), NULL) AS maybe_denied_patterns,
            jsonb_agg(DISTINCT jsonb_build_object(
                'policy_type', m.policy_type,
                'policy_arn', m.policy_arn,
@@ -165,7 +166,10 @@ SELECT pa.action,
            WHEN pa.allow_sure
                 AND (NOT pr.has_boundary OR pa.boundary_sure)
                 AND (pr.scp_level_count IS NULL OR pa.scp_levels_sure = pr.scp_level_count)
-                AND NOT pa.deny_maybe THEN 'allowed'
+                AND NOT pa.deny_maybe
+                -- A conditional Deny over every allowed resource may take the whole grant away.
+                AND NOT (p_resource = '*' AND NOT pa.allow_not_resource
+                         AND ciem.patterns_covered(pa.allowed_patterns, pa.maybe_denied_patterns)) THEN 'allowed'
            ELSE 'conditional'
        END,
        pa.allowed_patterns,

@@ -45,7 +45,7 @@ export const knownDifferences: KnownDifference[] = [
     reason:
       'AWS attaches AWSSSOServiceRolePolicy to the service-linked role with which IAM Identity Center manages the roles under ' +
       'role/aws-reserved/sso.amazonaws.com/, and the policy grants these actions on exactly those roles. iam-simulate 0.1.173 ' +
-      'treats every role under /aws-reserved/ as unchangeable by any principal.',
+      'returns an implicit deny for changes to any role under /aws-reserved/, whatever the policies allow.',
     citation: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSSSOServiceRolePolicy.html',
   },
 ];

@@ -47,6 +47,9 @@ const account = caseAccountBuilder()
   .role(role('deny-same-policy', { p: doc(allow('iam:*'), deny('iam:CreateAccessKey')) }))
   .role(role('deny-other-policy', { p: doc(allow('iam:*')), q: doc(deny('iam:CreateAccessKey')) }))
   .role(role('deny-covers-allow', { p: doc(allow('s3:GetObject', 'arn:aws:s3:::b/x/*'), deny('s3:GetObject', 'arn:aws:s3:::b/*')) }))
+  .role(role('conditional-deny-covers', {
+    p: doc(allow('ebs:GetSnapshotBlock', 'arn:aws:ec2:*:*:snapshot/*'), deny('ebs:GetSnapshotBlock', 'arn:aws:ec2:*:*:snapshot/*', { Condition: { StringEquals: { 'aws:ResourceTag/excluded': 'true' } } })),
+  }))
   .role(role('deny-narrower', { p: doc(allow('s3:GetObject', 'arn:aws:s3:::*'), deny('s3:GetObject', 'arn:aws:s3:::b/*')) }))
   .role(role('malformed', { bad: { Version: '2012-10-17', Statement: [{ Effect: 'Permit', Action: 'ec2:*', Resource: '*' }, allow('kms:Decrypt')] } as never }))
   .group({ name: 'Readers', ageDays: 10, inline: { read: doc(allow('s3:*')) } })
@@ -228,6 +231,10 @@ describe('resources', () => {
   test('a Deny whose resources cover every allowed resource denies', async () => {
     await is(roleArn('deny-covers-allow'), 's3:GetObject', 'explicit_deny');
     await is(roleArn('deny-narrower'), 's3:GetObject', 'allowed');
+  });
+
+  test('a conditional Deny over every allowed resource is conditional', async () => {
+    await is(roleArn('conditional-deny-covers'), 'ebs:GetSnapshotBlock', 'conditional');
   });
 });
 
