@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { allow, caseAccountBuilder, decision, deny, doc, ec2Trust, explain, loadAccounts, roleArn } from './fixture';
 import { trustPolicy } from '../../cli/demo/iam-builders';
+import { writeOrganization } from '../support/organization';
 
 // Service control policies (AWS Organizations User Guide, "SCP evaluation"): every level from the
 // root through each OU to the account must allow; SCPs attached to one node are a union; the
@@ -34,36 +35,16 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   const sql = (text: string, values: unknown[] = []) => db.client.query(text, values);
-
-  // CloudQuery's Organizations tables, with the columns the ciem staging views read.
-  await sql('CREATE TABLE aws_organizations (_cq_id uuid, request_account_id text, arn text, id text, master_account_id text)');
-  await sql('CREATE TABLE aws_organizations_accounts (_cq_id uuid, request_account_id text, arn text, id text, name text, status text)');
-  await sql('CREATE TABLE aws_organizations_account_parents (_cq_id uuid, request_account_id text, id text, parent_id text, type text)');
-  await sql('CREATE TABLE aws_organizations_organizational_units (_cq_id uuid, request_account_id text, arn text, id text, name text)');
-  await sql('CREATE TABLE aws_organizations_organizational_unit_parents (_cq_id uuid, request_account_id text, id text, parent_id text, type text)');
-  await sql('CREATE TABLE aws_organizations_roots (_cq_id uuid, request_account_id text, arn text, id text, name text)');
-  await sql('CREATE TABLE aws_organizations_policies (_cq_id uuid, account_id text, content jsonb, arn text, aws_managed boolean, id text, name text, type text)');
-
-  await sql("INSERT INTO aws_organizations (request_account_id, id, master_account_id) VALUES ($1, 'o-test', $1)", [management]);
-  await sql("INSERT INTO aws_organizations_roots (request_account_id, id, name) VALUES ($1, 'r-root', 'Root')", [management]);
-  await sql("INSERT INTO aws_organizations_organizational_units (request_account_id, id, name) VALUES ($1, 'ou-prod', 'Production')", [management]);
-  await sql("INSERT INTO aws_organizations_organizational_unit_parents (request_account_id, id, parent_id, type) VALUES ($1, 'ou-prod', 'r-root', 'ROOT')", [management]);
-  for (const [account, parent] of [[management, 'r-root'], [member, 'ou-prod'], [bare, 'r-root']]) {
-    await sql("INSERT INTO aws_organizations_accounts (request_account_id, id, status) VALUES ($1, $2, 'ACTIVE')", [management, account]);
-    await sql('INSERT INTO aws_organizations_account_parents (request_account_id, id, parent_id, type) VALUES ($1, $2, $3, $4)', [
-      management,
-      account,
-      parent,
-      parent.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT',
-    ]);
-  }
-  for (const [id, content] of Object.entries(scps)) {
-    await sql("INSERT INTO aws_organizations_policies (account_id, content, id, name, type, aws_managed) VALUES ($1, $2, $3, $3, 'SERVICE_CONTROL_POLICY', false)", [
-      management,
-      JSON.stringify(content),
-      id,
-    ]);
-  }
+  await writeOrganization(db.client, {
+    management,
+    units: [{ id: 'ou-prod', name: 'Production', parent: 'r-root' }],
+    accounts: [
+      { id: management, parent: 'r-root' },
+      { id: member, parent: 'ou-prod' },
+      { id: bare, parent: 'r-root' },
+    ],
+    scps,
+  });
 
   await loadAccounts(db.client, admin(management), admin(member), admin(bare));
   const targets: Array<[string, string]> = [
