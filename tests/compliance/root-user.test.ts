@@ -163,3 +163,15 @@ describe('CIS 1.7 root user use', () => {
     }
   });
 });
+
+// A credential report with only the root user's row leaves the user controls nothing to judge.
+test('summary marks user controls not applicable', async () => {
+  const rows = await db.client.query(
+    "SELECT control_id, state FROM ciem.compliance_summary WHERE account_id = $1 AND control_id IN ('1.10', '1.14') ORDER BY position",
+    [clean]
+  );
+  expect(rows.rows).toEqual([
+    { control_id: '1.10', state: 'not_applicable' },
+    { control_id: '1.14', state: 'not_applicable' },
+  ]);
+});
