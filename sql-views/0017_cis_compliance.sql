@@ -1,8 +1,8 @@
 -- CIS Amazon Web Services Foundations Benchmark v3.0.0, section 1 (Identity and Access
 -- Management), decided from the CloudQuery tables. Control numbers, titles and audit procedures
--- follow v3.0.0 as published by CIS and mirrored in Tenable's "CIS Amazon Web Services
--- Foundations v3.0.0 L1/L2" audit items and Prowler's cis_3.0_aws.json; v1.5 and v2.0 number
--- some of these controls differently.
+-- follow v3.0.0 as Tenable's "CIS Amazon Web Services Foundations v3.0.0 L1/L2" audit items and
+-- Prowler's cis_3.0_aws.json reproduce it. v1.5 and v2.0 number some of these controls
+-- differently.
 --
 -- Every decidable control is a view ciem.cis_<name> with one row per resource it judges:
 --   pass     the data shows the resource meets the control;
@@ -12,8 +12,8 @@
 -- A control that does not apply to an account (no console users for 1.10, say) has no row.
 
 -- Optional CloudQuery tables that only these controls read. Column lists follow CloudQuery's AWS
--- source plugin (tree 6d350d2, 2024-03-04); aws_account_alternate_contacts follows the plugin's
--- generated table docs (account_id and alternate_contact_type are its key).
+-- source plugin (tree 6d350d2, 2024-03-04), and aws_account_alternate_contacts the plugin's
+-- generated table docs, where account_id and alternate_contact_type are its key.
 INSERT INTO ciem.source_tables (table_name, optional, purpose)
 SELECT t, true, 'CIS AWS Foundations Benchmark controls (server certificates, IAM Access Analyzer, regions, security contact)'
   FROM unnest(ARRAY[
@@ -56,7 +56,7 @@ INSERT INTO ciem.source_columns (table_name, column_name, data_type, ordinal) VA
 
 SELECT ciem.bind_sources(ciem.source_schema());
 
--- The benchmark fixes 45 and 90 days; a changed value no longer measures CIS v3.0.0. The root
+-- The benchmark fixes 45 and 90 days, so a changed value no longer measures CIS v3.0.0. The root
 -- use window is OpenCIEM's choice, because the benchmark leaves the judgement to the reviewer.
 INSERT INTO ciem.settings (key, value, description) VALUES
     ('cis_credential_unused_days', '45', 'CIS AWS 1.12: a password or active access key unused for this many days or more fails (45 in the benchmark).'),
@@ -115,7 +115,7 @@ VALUES
      'Audit: get-account-password-policy shows MinimumPasswordLength 14 or more. An account without a password policy (policy_exists false) fails; unknown without a row in aws_iam_password_policies.',
      NULL, '{aws_iam_password_policies}'),
     ('CIS AWS Foundations Benchmark', '3.0.0', '1.9', 9, 'Ensure IAM password policy prevents password reuse', 'Level 1', true, 'low', 'account',
-     'Audit: get-account-password-policy shows PasswordReusePrevention 24, the most AWS accepts. A policy without PasswordReusePrevention, or no policy, fails; unknown without a row in aws_iam_password_policies.',
+     'Audit: get-account-password-policy shows PasswordReusePrevention 24. A policy without PasswordReusePrevention, or no policy, fails; unknown without a row in aws_iam_password_policies.',
      NULL, '{aws_iam_password_policies}'),
     ('CIS AWS Foundations Benchmark', '3.0.0', '1.10', 10, 'Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password', 'Level 1', true, 'high', 'user',
      'Audit: in the credential report every user with password_enabled TRUE has mfa_active TRUE. One result per user with a console password; the user''s devices from aws_iam_mfa_devices are shown as evidence. Unknown for an account without a credential report.',
@@ -161,7 +161,7 @@ VALUES
 -- controls it has. A list table (virtual MFA devices, server certificates, analyzers, alternate
 -- contacts) has no row for an account that has nothing in it, so for those the table being synced
 -- is what counts.
--- NOTE: a list table synced for some accounts is taken as synced for all; CloudQuery syncs a
+-- NOTE: a list table synced for some accounts is taken as synced for all. CloudQuery syncs a
 -- table for every account of a source spec, but two specs could differ.
 CREATE VIEW ciem.compliance_account_data AS
 WITH accounts AS (
@@ -196,10 +196,10 @@ SELECT a.account_id,
 COMMENT ON VIEW ciem.compliance_account_data IS
     'One row per account with IAM data: its partition and root ARN, and which inputs of the compliance controls it has (has_*: rows for the account; *_synced: the CloudQuery table is present).';
 
--- The credential report, one row per user: the newest report row of each ARN (CloudQuery keys
--- rows by ARN and user creation time, so a user deleted and recreated can leave two).
--- password_enabled is TRUE, FALSE or not_supported (the root user) in the report ("Getting
--- credential reports for your AWS account", IAM User Guide); N/A dates arrive as NULL.
+-- The credential report, one row per user: the newest report row of each ARN, because
+-- CloudQuery keys rows by ARN and user creation time and a user deleted and recreated can leave
+-- two. password_enabled is TRUE, FALSE or not_supported (the root user), and N/A dates arrive as
+-- NULL ("Getting credential reports for your AWS account", IAM User Guide).
 CREATE VIEW ciem.cis_credential_report AS
 SELECT DISTINCT ON (c.arn)
        split_part(c.arn, ':', 5) AS account_id,
@@ -286,7 +286,7 @@ SELECT d.account_id,
 COMMENT ON VIEW ciem.cis_root_user IS
     'One row per account: the root user''s access-key and MFA state from the account summary (aws_iam_accounts) and from the credential report''s <root_account> row.';
 
--- CIS 1.4: no root access key. A key in either source fails; the summary counts inactive keys
+-- CIS 1.4: no root access key. A key in either source fails. The summary counts inactive keys
 -- too, which the benchmark accepts as a failure ("this inactive key will still show up").
 CREATE VIEW ciem.cis_root_access_keys AS
 SELECT '1.4'::text AS control_id,
@@ -314,7 +314,7 @@ SELECT '1.5'::text AS control_id,
   FROM ciem.cis_root_user u;
 
 -- CIS 1.6: the root user's MFA is not a virtual device. ListVirtualMFADevices lists assigned and
--- unassigned devices; only one assigned to the root user (enable_date set) counts.
+-- unassigned devices, and only one assigned to the root user (enable_date set) counts.
 CREATE VIEW ciem.cis_root_hardware_mfa AS
 WITH root_virtual AS (
     SELECT u.account_id,
@@ -367,7 +367,7 @@ SELECT '1.7'::text AS control_id,
   FROM ciem.cis_root_user u
  CROSS JOIN window_days w;
 
--- CIS 1.8 and 1.9 read the account password policy; CloudQuery writes a row with policy_exists
+-- CIS 1.8 and 1.9 read the account password policy. CloudQuery writes a row with policy_exists
 -- false when the account has none, and AWS then applies its default, which meets neither.
 CREATE VIEW ciem.cis_password_policy AS
 SELECT d.account_id,
@@ -396,7 +396,8 @@ SELECT '1.8'::text AS control_id,
        p.evidence || jsonb_build_object('required_minimum', 14) AS evidence
   FROM ciem.cis_password_policy p;
 
--- AWS accepts PasswordReusePrevention from 1 to 24 and leaves it out when reuse is allowed.
+-- PasswordReusePrevention is left out when users may reuse passwords (UpdateAccountPasswordPolicy
+-- defaults it to 0), and the audit requires 24.
 CREATE VIEW ciem.cis_password_reuse AS
 SELECT '1.9'::text AS control_id,
        p.account_id,
@@ -589,7 +590,7 @@ SELECT '1.15'::text AS control_id,
  WHERE p.principal_type = 'user';
 
 -- CIS 1.16: no attached managed policy allows "*" on "*". An Action of "*" or "*:*" names every
--- action; NotAction and NotResource are other shapes (IAM User Guide, "NotAction" and
+-- action. NotAction and NotResource are other shapes (IAM User Guide, "NotAction" and
 -- "NotResource") and are not the full grant the audit looks for.
 CREATE VIEW ciem.cis_admin_policies AS
 WITH attached AS (
@@ -686,8 +687,8 @@ SELECT '1.19', d.account_id, d.account_id,
  WHERE NOT EXISTS (SELECT 1 FROM ciem.stg_aws_iam_server_certificates c WHERE c.account_id = d.account_id);
 
 -- CIS 1.20: an ACTIVE analyzer of the account in every enabled region. A region that needs
--- opting in and was not is not active ("Specify which AWS Regions your account can use", AWS
--- Account Management Reference Guide).
+-- opting in and was not (EC2 DescribeRegions opt-in status not-opted-in) is not active, and
+-- CloudQuery's enabled column says the same where it is set.
 CREATE VIEW ciem.cis_access_analyzer AS
 WITH regions AS (
     SELECT DISTINCT r.account_id, r.region, coalesce(r.partition, 'aws') AS partition, r.opt_in_status
@@ -808,10 +809,10 @@ COMMENT ON VIEW ciem.compliance_findings IS
 INSERT INTO ciem.finding_sources (source_name, relation, description) VALUES
     ('cis_aws_v3_iam', 'ciem.compliance_findings', 'Failed controls of the CIS AWS Foundations Benchmark v3.0.0, section 1 (IAM).');
 
--- Per account and control, for dashboards. state: fail when any resource fails, unknown when
--- nothing fails but some result is unknown, pass when every result passes, not_applicable when
--- the control judged nothing in the account (no console users for 1.10, say), manual when the
--- data cannot decide the control.
+-- Per account and control, for dashboards. state is fail when any resource fails, and unknown
+-- when nothing fails but some result is unknown. It is pass when every result passes, and
+-- not_applicable when the control judged nothing in the account (1.10 without console users).
+-- It is manual when the data cannot decide the control.
 CREATE VIEW ciem.compliance_summary AS
 WITH accounts AS (
     SELECT d.account_id FROM ciem.compliance_account_data d

@@ -9,10 +9,11 @@ import { demoAccounts } from './organisation';
  * Account hygiene of the demo organisation: password policies, account summaries, MFA devices,
  * server certificates, regions and IAM Access Analyzer analyzers, with dates relative to asOf.
  * Each account passes some CIS controls and fails others:
- *   management  strong password policy, root MFA on a hardware device, analyzers everywhere;
- *   security    root MFA on a virtual device (fails 1.6), no analyzer in us-east-1;
- *   production  weak password policy, a root access key, an expired server certificate, no analyzer;
- *   development no password policy, no root MFA, an analyzer still being created in us-east-1.
+ * - management: a strong password policy, root MFA on a hardware device, analyzers everywhere.
+ * - security: root MFA on a virtual device (fails 1.6), no analyzer in us-east-1.
+ * - production: a weak password policy, a root access key, an expired server certificate, no analyzer.
+ * - development: no password policy, no root MFA, an analyzer still being created in us-east-1.
+ *
  * Alternate contacts are left out, so the security-contact control shows as unknown.
  */
 export function generateAccountHygiene(asOf: Date): HygieneRows {
@@ -36,7 +37,13 @@ export function generateAccountHygiene(asOf: Date): HygieneRows {
     require_symbols: minimumLength !== null && minimumLength >= 14,
   });
 
-  const accountSummary = (account: string, users: number, mfaEnabled: boolean, rootKeys: boolean, certificates: number) => ({
+  const accountSummary = (
+    account: string,
+    users: number,
+    mfaEnabled: boolean,
+    rootKeys: boolean,
+    certificates: number
+  ) => ({
     account_id: account,
     users,
     groups: 1,
@@ -86,7 +93,12 @@ export function generateAccountHygiene(asOf: Date): HygieneRows {
       { region: 'eu-west-1', opt_in_status: 'opt-in-not-required', enabled: true },
       { region: 'us-east-1', opt_in_status: 'opt-in-not-required', enabled: true },
       { region: 'ap-east-1', opt_in_status: 'not-opted-in', enabled: false },
-    ].map((region) => ({ account_id: account, partition: 'aws', endpoint: `ec2.${region.region}.amazonaws.com`, ...region }))
+    ].map((region) => ({
+      account_id: account,
+      partition: 'aws',
+      endpoint: `ec2.${region.region}.amazonaws.com`,
+      ...region,
+    }))
   );
 
   const analyzer = (account: string, region: string, name: string, type: string, status: string) => ({

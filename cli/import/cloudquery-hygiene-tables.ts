@@ -148,11 +148,26 @@ export const hygieneTables: TableSpec[] = [
   {
     name: 'aws_regions',
     keyColumns: ['account_id', 'region'],
-    columns: [text('account_id'), boolean('enabled'), text('partition'), text('region'), text('endpoint'), text('opt_in_status'), text('region_name')],
+    columns: [
+      text('account_id'),
+      boolean('enabled'),
+      text('partition'),
+      text('region'),
+      text('endpoint'),
+      text('opt_in_status'),
+      text('region_name'),
+    ],
   },
   {
     name: 'aws_account_alternate_contacts',
     keyColumns: ['account_id', 'alternate_contact_type'],
-    columns: [text('account_id'), text('alternate_contact_type'), text('email_address'), text('name'), text('phone_number'), text('title')],
+    columns: [
+      text('account_id'),
+      text('alternate_contact_type'),
+      text('email_address'),
+      text('name'),
+      text('phone_number'),
+      text('title'),
+    ],
   },
 ];

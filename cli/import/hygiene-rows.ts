@@ -19,7 +19,12 @@ const sourceName = 'openciem-hygiene';
  * contacts), creating the tables first. Tables left out of `rows` are not created, so a test can
  * leave a table absent. Runs in one transaction: on any error nothing changes.
  */
-export async function writeHygieneRows(client: Client, schema: string, accountIds: string[], rows: HygieneRows): Promise<void> {
+export async function writeHygieneRows(
+  client: Client,
+  schema: string,
+  accountIds: string[],
+  rows: HygieneRows
+): Promise<void> {
   const unknown = Object.keys(rows).filter((name) => !hygieneTables.some((table) => table.name === name));
   if (unknown.length > 0) {
     throw new UserError(
@@ -40,7 +45,12 @@ export async function writeHygieneRows(client: Client, schema: string, accountId
       await client.query(createTableSql(schema, table, quoteIdent));
       await checkColumns(client, schema, table);
       await deleteAccounts(client, schema, table.name, accountIds);
-      await insertRows(client, schema, table, tableRows.map((row) => withIds(row, table.keyColumns, syncTime)));
+      await insertRows(
+        client,
+        schema,
+        table,
+        tableRows.map((row) => withIds(row, table.keyColumns, syncTime))
+      );
     }
     await rebindStagingViews(client, schema);
     await client.query('COMMIT');
@@ -50,7 +60,7 @@ export async function writeHygieneRows(client: Client, schema: string, accountId
   }
 }
 
-/** The credential report has no account_id column; its ARN carries the account. */
+/** Deletes the accounts' rows. The credential report has no account_id column, so its ARN names the account. */
 async function deleteAccounts(client: Client, schema: string, table: string, accountIds: string[]): Promise<void> {
   const account = table === 'aws_iam_credential_reports' ? "split_part(arn, ':', 5)" : 'account_id';
   await client.query(`DELETE FROM ${quoteIdent(schema)}.${quoteIdent(table)} WHERE ${account} = ANY($1)`, [accountIds]);

@@ -1,11 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { account, builder, daysAgo, loadCase, resultsOf, statusesOf } from './fixture';
 
-// CIS AWS Foundations Benchmark v3.0.0, controls 1.2, 1.19 and 1.20. AWS sources: AWS Account
-// Management Reference Guide "Update the alternate contacts for your AWS account" (the SECURITY
-// contact type) and "Specify which AWS Regions your account can use" (opt-in status), IAM User
-// Guide "Manage server certificates in IAM" (Expiration), and IAM User Guide "Enabling IAM
-// Access Analyzer" (an analyzer per Region, status ACTIVE).
+// CIS AWS Foundations Benchmark v3.0.0, controls 1.2, 1.19 and 1.20. The audits read the AWS
+// API operations GetAlternateContact (contact type SECURITY), ListServerCertificates
+// (Expiration), ListAnalyzers (status ACTIVE, per Region) and, for the active Regions, the
+// Regions' opt-in status as CloudQuery's aws_regions stores it.
 
 const full = account(41);
 const sparse = account(42);
@@ -38,7 +37,8 @@ const analyzer = (accountId: string, regionName: string, status: string) => ({
   status,
 });
 
-const regionResource = (accountId: string, regionName: string) => `arn:aws:access-analyzer:${regionName}:${accountId}:analyzer/*`;
+const regionResource = (accountId: string, regionName: string) =>
+  `arn:aws:access-analyzer:${regionName}:${accountId}:analyzer/*`;
 
 let db: TestDatabase;
 
@@ -49,10 +49,23 @@ beforeAll(async () => {
     [full, sparse, noRegions].map((id) => builder(id).user({ name: 'someone', ageDays: 100 })),
     {
       aws_account_alternate_contacts: [
-        { account_id: full, alternate_contact_type: 'SECURITY', name: 'Security team', email_address: 'security@example.com' },
-        { account_id: sparse, alternate_contact_type: 'BILLING', name: 'Finance', email_address: 'billing@example.com' },
+        {
+          account_id: full,
+          alternate_contact_type: 'SECURITY',
+          name: 'Security team',
+          email_address: 'security@example.com',
+        },
+        {
+          account_id: sparse,
+          alternate_contact_type: 'BILLING',
+          name: 'Finance',
+          email_address: 'billing@example.com',
+        },
       ],
-      aws_iam_server_certificates: [certificate(full, 'expired', daysAgo(10)), certificate(full, 'valid', daysAgo(-90))],
+      aws_iam_server_certificates: [
+        certificate(full, 'expired', daysAgo(10)),
+        certificate(full, 'valid', daysAgo(-90)),
+      ],
       aws_regions: [
         region(full, 'eu-west-1', 'opt-in-not-required', true),
         region(full, 'us-east-1', 'opt-in-not-required', true),
@@ -93,7 +106,9 @@ describe('CIS 1.19 expired server certificates', () => {
 
   test('evidence gives the expiry', async () => {
     const rows = await resultsOf(db.client, '1.19', full);
-    expect(rows[0].evidence).toEqual(expect.objectContaining({ server_certificate_name: 'expired', days_since_expiry: 10 }));
+    expect(rows[0].evidence).toEqual(
+      expect.objectContaining({ server_certificate_name: 'expired', days_since_expiry: 10 })
+    );
   });
 
   test('account storing none passes', async () => {

@@ -22,19 +22,63 @@ beforeAll(async () => {
       row({ user: 'console-mfa', passwordEnabled: true, mfaActive: true, passwordLastUsedDaysAgo: 2 }),
       row({ user: 'console-no-mfa', passwordEnabled: true, mfaActive: false, passwordLastUsedDaysAgo: 10 }),
       row({ user: 'api-only', key1: { rotatedDaysAgo: 30, lastUsedDaysAgo: 1 } }),
-      row({ user: 'setup-key', createdDaysAgo: 200, passwordEnabled: true, mfaActive: true, passwordLastUsedDaysAgo: 5, key1: { rotatedDaysAgo: 200, lastUsedDaysAgo: null } }),
-      row({ user: 'setup-key-used', createdDaysAgo: 60, passwordEnabled: true, mfaActive: true, passwordLastUsedDaysAgo: 1, key1: { rotatedDaysAgo: 60, lastUsedDaysAgo: 3 } }),
-      row({ user: 'later-key', createdDaysAgo: 60, passwordEnabled: true, mfaActive: true, passwordLastUsedDaysAgo: 1, key1: { rotatedDaysAgo: 59, lastUsedDaysAgo: null } }),
+      row({
+        user: 'setup-key',
+        createdDaysAgo: 200,
+        passwordEnabled: true,
+        mfaActive: true,
+        passwordLastUsedDaysAgo: 5,
+        key1: { rotatedDaysAgo: 200, lastUsedDaysAgo: null },
+      }),
+      row({
+        user: 'setup-key-used',
+        createdDaysAgo: 60,
+        passwordEnabled: true,
+        mfaActive: true,
+        passwordLastUsedDaysAgo: 1,
+        key1: { rotatedDaysAgo: 60, lastUsedDaysAgo: 3 },
+      }),
+      row({
+        user: 'later-key',
+        createdDaysAgo: 60,
+        passwordEnabled: true,
+        mfaActive: true,
+        passwordLastUsedDaysAgo: 1,
+        key1: { rotatedDaysAgo: 59, lastUsedDaysAgo: null },
+      }),
       row({ user: 'stale-password', passwordEnabled: true, mfaActive: true, passwordLastUsedDaysAgo: 50 }),
-      row({ user: 'never-signed-in-new', createdDaysAgo: 10, passwordEnabled: true, mfaActive: true, passwordLastUsedDaysAgo: null }),
-      row({ user: 'never-signed-in-old', createdDaysAgo: 100, passwordEnabled: true, mfaActive: true, passwordLastUsedDaysAgo: null }),
-      row({ user: 'two-keys', key1: { rotatedDaysAgo: 10, lastUsedDaysAgo: 1 }, key2: { rotatedDaysAgo: 20, lastUsedDaysAgo: 2 } }),
+      row({
+        user: 'never-signed-in-new',
+        createdDaysAgo: 10,
+        passwordEnabled: true,
+        mfaActive: true,
+        passwordLastUsedDaysAgo: null,
+      }),
+      row({
+        user: 'never-signed-in-old',
+        createdDaysAgo: 100,
+        passwordEnabled: true,
+        mfaActive: true,
+        passwordLastUsedDaysAgo: null,
+      }),
+      row({
+        user: 'two-keys',
+        key1: { rotatedDaysAgo: 10, lastUsedDaysAgo: 1 },
+        key2: { rotatedDaysAgo: 20, lastUsedDaysAgo: 2 },
+      }),
       row({ user: 'old-key', key1: { rotatedDaysAgo: 120, lastUsedDaysAgo: 1 } }),
       row({ user: 'unused-key-45', key1: { rotatedDaysAgo: 45, lastUsedDaysAgo: null } }),
       row({ user: 'unused-key-44', key1: { rotatedDaysAgo: 44, lastUsedDaysAgo: null } }),
       row({ user: 'inactive-key', key1: { rotatedDaysAgo: 500, lastUsedDaysAgo: 400, active: false } }),
     ],
-    aws_iam_mfa_devices: [{ account_id: reported, user_name: 'console-mfa', serial_number: 'GAHT00000001', enable_date: new Date().toISOString() }],
+    aws_iam_mfa_devices: [
+      {
+        account_id: reported,
+        user_name: 'console-mfa',
+        serial_number: 'GAHT00000001',
+        enable_date: new Date().toISOString(),
+      },
+    ],
   });
 }, 180_000);
 
@@ -120,7 +164,9 @@ describe('CIS 1.12 credentials unused 45 days', () => {
     const rows = await resultsOf(db.client, '1.12', reported);
     const stale = rows.find((row) => row.resource === user('stale-password'))!;
     expect(stale.evidence.threshold_days).toBe(45);
-    expect(stale.evidence.enabled_credentials).toEqual([expect.objectContaining({ credential: 'password', days_unused: 50, unused: true })]);
+    expect(stale.evidence.enabled_credentials).toEqual([
+      expect.objectContaining({ credential: 'password', days_unused: 50, unused: true }),
+    ]);
   });
 
   test('account without a report is unknown', async () => {

@@ -55,7 +55,11 @@ export async function resultsOf(client: Client, controlId: string, accountId: st
 }
 
 /** The status of each resource the control judged in the account, keyed by resource. */
-export async function statusesOf(client: Client, controlId: string, accountId: string): Promise<Record<string, string>> {
+export async function statusesOf(
+  client: Client,
+  controlId: string,
+  accountId: string
+): Promise<Record<string, string>> {
   const rows = await resultsOf(client, controlId, accountId);
   return Object.fromEntries(rows.map((row) => [row.resource, row.status]));
 }
@@ -97,7 +101,9 @@ export function reportRow(spec: ReportUser): Record<string, unknown> {
     password_enabled: passwordEnabled,
     password_status: passwordEnabled,
     password_last_used: date(spec.passwordLastUsedDaysAgo),
-    password_last_changed: spec.passwordEnabled ? date(spec.passwordLastChangedDaysAgo ?? spec.createdDaysAgo ?? 400) : null,
+    password_last_changed: spec.passwordEnabled
+      ? date(spec.passwordLastChangedDaysAgo ?? spec.createdDaysAgo ?? 400)
+      : null,
     mfa_active: spec.mfaActive ?? false,
     access_key1_active: key1.active,
     access_key_1_last_rotated: key1.rotated,

@@ -1,11 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { account, builder, loadCase, resultsOf, statusesOf } from './fixture';
 
-// CIS AWS Foundations Benchmark v3.0.0, controls 1.8 and 1.9, from get-account-password-policy
-// as CloudQuery stores it. AWS sources: IAM User Guide "Set an account password policy for IAM
-// users" (MinimumPasswordLength, PasswordReusePrevention from 1 to 24) and IAM API Reference
-// "GetAccountPasswordPolicy" (NoSuchEntity when the account has no policy; CloudQuery then writes
-// policy_exists false).
+// CIS AWS Foundations Benchmark v3.0.0, controls 1.8 and 1.9, from the IAM API operation
+// GetAccountPasswordPolicy as CloudQuery stores it: policy_exists false when the account has no
+// policy. PasswordReusePrevention left unset means users may reuse passwords (AWS SDK reference,
+// UpdateAccountPasswordPolicy, passwordReusePrevention: "the default value of 0").
 
 const strong = account(11);
 const weak = account(12);

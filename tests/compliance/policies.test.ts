@@ -4,10 +4,10 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { account, builder, loadCase, resultsOf, statusesOf } from './fixture';
 
 // CIS AWS Foundations Benchmark v3.0.0, controls 1.15, 1.16, 1.17 and 1.22, read from the IAM
-// users, groups, roles and managed policies. AWS sources: IAM User Guide "Managed policies and
-// inline policies", "IAM JSON policy elements: NotAction" and "IAM JSON policy elements:
-// NotResource", and the AWS Managed Policy Reference pages of AWSSupportAccess and
-// AWSCloudShellFullAccess.
+// users, groups, roles and managed policies. The audits call the IAM API operations
+// ListAttachedUserPolicies, ListUserPolicies, ListPolicies --only-attached with GetPolicyVersion,
+// and ListEntitiesForPolicy. NotAction and NotResource follow the IAM User Guide pages of those
+// elements: neither is the literal Action "*" on Resource "*".
 
 const policies = account(31);
 const cloudShell = account(32);
@@ -20,7 +20,11 @@ const awsManaged = (name: string, statement: Record<string, unknown>): ManagedPo
 });
 
 const supportAccess = awsManaged('AWSSupportAccess', { Effect: 'Allow', Action: ['support:*'], Resource: '*' });
-const cloudShellFullAccess = awsManaged('AWSCloudShellFullAccess', { Effect: 'Allow', Action: ['cloudshell:*'], Resource: '*' });
+const cloudShellFullAccess = awsManaged('AWSCloudShellFullAccess', {
+  Effect: 'Allow',
+  Action: ['cloudshell:*'],
+  Resource: '*',
+});
 
 const customer = (name: string, ...statements: Array<Record<string, unknown>>): ManagedPolicy => ({
   name,
@@ -36,13 +40,21 @@ const starStar = customer('StarStar', {
   Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
 });
 const notActionAdmin = customer('NotActionAdmin', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' });
-const notResourceAdmin = customer('NotResourceAdmin', { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::secret' });
+const notResourceAdmin = customer('NotResourceAdmin', {
+  Effect: 'Allow',
+  Action: '*',
+  NotResource: 'arn:aws:s3:::secret',
+});
 const denyAll = customer('DenyAll', { Effect: 'Deny', Action: '*', Resource: '*' });
 const s3Everything = customer('S3Everything', { Effect: 'Allow', Action: 's3:*', Resource: '*' });
 const unattachedAdmin = customer('UnattachedAdmin', { Effect: 'Allow', Action: '*', Resource: '*' });
 
 const policyArn = (name: string) => `arn:aws:iam::${policies}:policy/${name}`;
-const trust = policyDocument({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${policies}:root` }, Action: 'sts:AssumeRole' });
+const trust = policyDocument({
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${policies}:root` },
+  Action: 'sts:AssumeRole',
+});
 
 let db: TestDatabase;
 
@@ -55,7 +67,11 @@ beforeAll(async () => {
         .group({ name: 'Admins', ageDays: 100, managed: [administratorAccess, starStar] })
         .user({ name: 'grouped', ageDays: 100, groups: ['Admins'] })
         .user({ name: 'attached', ageDays: 100, managed: [s3Everything] })
-        .user({ name: 'inline', ageDays: 100, inline: { Reports: policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) } })
+        .user({
+          name: 'inline',
+          ageDays: 100,
+          inline: { Reports: policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) },
+        })
         .role({ name: 'support', ageDays: 100, trust, managed: [supportAccess] })
         .role({ name: 'ops', ageDays: 100, trust, managed: [fullAdmin, notActionAdmin, notResourceAdmin, denyAll] })
         .policy(unattachedAdmin),
@@ -63,7 +79,7 @@ beforeAll(async () => {
         .group({ name: 'Operators', ageDays: 100, managed: [cloudShellFullAccess] })
         .user({ name: 'operator', ageDays: 100, groups: ['Operators'] })
         .role({ name: 'shell', ageDays: 100, trust, managed: [cloudShellFullAccess] })
-        // Support access through a user is not the role the audit asks for.
+        // The audit requires a role: support access through a user does not count.
         .user({ name: 'helpdesk', ageDays: 100, managed: [supportAccess] }),
       builder(hygieneOnly),
     ],
@@ -88,7 +104,9 @@ describe('CIS 1.15 permissions only through groups', () => {
 
   test('evidence names the direct policies', async () => {
     const rows = await resultsOf(db.client, '1.15', policies);
-    expect(rows.find((row) => row.resource.endsWith('user/attached'))!.evidence.attached_policies).toEqual([policyArn('S3Everything')]);
+    expect(rows.find((row) => row.resource.endsWith('user/attached'))!.evidence.attached_policies).toEqual([
+      policyArn('S3Everything'),
+    ]);
     expect(rows.find((row) => row.resource.endsWith('user/inline'))!.evidence.inline_policies).toEqual(['Reports']);
   });
 });
@@ -121,7 +139,11 @@ describe('CIS 1.16 no attached "*:*" policy', () => {
     const rows = await resultsOf(db.client, '1.16', policies);
     const row = rows.find((candidate) => candidate.resource === policyArn('StarStar'))!;
     expect(row.evidence.full_admin_statements).toEqual([
-      expect.objectContaining({ action: ['s3:getobject', '*:*'], resource: ['arn:aws:s3:::reports', '*'], condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+      expect.objectContaining({
+        action: ['s3:getobject', '*:*'],
+        resource: ['arn:aws:s3:::reports', '*'],
+        condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      }),
     ]);
   });
 

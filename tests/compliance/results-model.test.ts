@@ -16,9 +16,24 @@ beforeAll(async () => {
     db.client,
     [
       builder(onlyIam)
-        .user({ name: 'direct', ageDays: 10, inline: { Own: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } })
+        .user({
+          name: 'direct',
+          ageDays: 10,
+          inline: { Own: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+        })
         .user({ name: 'grouped', ageDays: 10 })
-        .role({ name: 'app', ageDays: 10, trust: trustPolicy({ Service: 'ec2.amazonaws.com' }), managed: [{ name: 'AppRead', owner: onlyIam, versions: [policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })] }] }),
+        .role({
+          name: 'app',
+          ageDays: 10,
+          trust: trustPolicy({ Service: 'ec2.amazonaws.com' }),
+          managed: [
+            {
+              name: 'AppRead',
+              owner: onlyIam,
+              versions: [policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })],
+            },
+          ],
+        }),
     ],
     { aws_iam_accounts: [{ account_id: onlyIam, account_mfa_enabled: true, account_access_keys_present: false }] }
   );
@@ -35,7 +50,9 @@ describe('compliance_controls catalogue', () => {
   });
 
   test('names the undecidable controls with a reason', async () => {
-    const rows = await db.client.query("SELECT control_id, why_not FROM ciem.compliance_controls WHERE NOT decidable ORDER BY position");
+    const rows = await db.client.query(
+      'SELECT control_id, why_not FROM ciem.compliance_controls WHERE NOT decidable ORDER BY position'
+    );
     expect(rows.rows.map((row) => row.control_id)).toEqual(['1.1', '1.3', '1.18', '1.21']);
     rows.rows.forEach((row) => expect(row.why_not.length).toBeGreaterThan(40));
   });
@@ -56,7 +73,20 @@ describe('absent tables', () => {
       "SELECT control_id FROM ciem.compliance_results WHERE account_id = $1 AND status = 'unknown' ORDER BY control_id",
       [onlyIam]
     );
-    expect(rows.rows.map((row) => row.control_id)).toEqual(['1.10', '1.11', '1.12', '1.13', '1.14', '1.19', '1.2', '1.20', '1.6', '1.7', '1.8', '1.9']);
+    expect(rows.rows.map((row) => row.control_id)).toEqual([
+      '1.10',
+      '1.11',
+      '1.12',
+      '1.13',
+      '1.14',
+      '1.19',
+      '1.2',
+      '1.20',
+      '1.6',
+      '1.7',
+      '1.8',
+      '1.9',
+    ]);
   });
 
   test('unknown evidence names the missing table', async () => {
@@ -97,16 +127,23 @@ describe('compliance findings', () => {
   });
 
   test('keep their id across refreshes', async () => {
-    const before = await db.client.query("SELECT finding_id FROM ciem.findings WHERE category = 'compliance' ORDER BY finding_id");
+    const before = await db.client.query(
+      "SELECT finding_id FROM ciem.findings WHERE category = 'compliance' ORDER BY finding_id"
+    );
     await db.client.query('SELECT ciem.refresh()');
-    const after = await db.client.query("SELECT finding_id FROM ciem.findings WHERE category = 'compliance' ORDER BY finding_id");
+    const after = await db.client.query(
+      "SELECT finding_id FROM ciem.findings WHERE category = 'compliance' ORDER BY finding_id"
+    );
     expect(after.rows).toEqual(before.rows);
   });
 });
 
 describe('compliance_summary', () => {
   test('gives a state for every control', async () => {
-    const rows = await db.client.query('SELECT control_id, state FROM ciem.compliance_summary WHERE account_id = $1 ORDER BY position', [onlyIam]);
+    const rows = await db.client.query(
+      'SELECT control_id, state FROM ciem.compliance_summary WHERE account_id = $1 ORDER BY position',
+      [onlyIam]
+    );
     expect(Object.fromEntries(rows.rows.map((row) => [row.control_id, row.state]))).toEqual({
       '1.1': 'manual',
       '1.2': 'unknown',

@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { account, builder, loadCase, reportRow, resultsOf, statusesOf } from './fixture';
 
-// CIS AWS Foundations Benchmark v3.0.0, controls 1.4 to 1.7 on the root user. AWS sources: IAM
-// API Reference "GetAccountSummary" (AccountAccessKeysPresent, AccountMFAEnabled), IAM User
-// Guide "Getting credential reports for your AWS account" (the <root_account> row) and
-// "ListVirtualMFADevices" (IAM API Reference).
+// CIS AWS Foundations Benchmark v3.0.0, controls 1.4 to 1.7 on the root user. The audits read
+// the IAM API operations GetAccountSummary (AccountAccessKeysPresent, AccountMFAEnabled) and
+// ListVirtualMFADevices, and the <root_account> row of the credential report (IAM User Guide,
+// "Getting credential reports for your AWS account").
 
 const summaryKeys = account(1);
 const clean = account(2);
@@ -49,7 +49,12 @@ beforeAll(async () => {
       ],
       aws_iam_credential_reports: [
         reportRow({ account: clean, user: '<root_account>', mfaActive: true, passwordLastUsedDaysAgo: 3 }),
-        reportRow({ account: reportKey, user: '<root_account>', mfaActive: false, key1: { rotatedDaysAgo: 700, lastUsedDaysAgo: 200 } }),
+        reportRow({
+          account: reportKey,
+          user: '<root_account>',
+          mfaActive: false,
+          key1: { rotatedDaysAgo: 700, lastUsedDaysAgo: 200 },
+        }),
         reportRow({ account: virtualRoot, user: '<root_account>', mfaActive: true, passwordLastUsedDaysAgo: 45 }),
       ],
       aws_iam_virtual_mfa_devices: [virtualDevice(virtualRoot, true), virtualDevice(unassignedVirtual, false)],
