@@ -280,7 +280,10 @@ SELECT d.account_id,
                 'access_key_1', ciem.cis_access_key_evidence(r.access_key_1_active, r.access_key_1_last_rotated, r.access_key_1_last_used_date),
                 'access_key_2', ciem.cis_access_key_evidence(r.access_key_2_active, r.access_key_2_last_rotated, r.access_key_2_last_used_date)) END AS report_evidence
   FROM ciem.compliance_account_data d
-  LEFT JOIN ciem.stg_aws_iam_accounts s ON s.account_id = d.account_id
+  -- One summary per account even when a destination in append mode keeps several copies.
+  LEFT JOIN (SELECT DISTINCT ON (a.account_id) a.account_id, a.account_access_keys_present, a.account_mfa_enabled
+               FROM ciem.stg_aws_iam_accounts a
+              ORDER BY a.account_id, a._cq_id) s ON s.account_id = d.account_id
   LEFT JOIN ciem.cis_credential_report r ON r.account_id = d.account_id AND r.is_root;
 
 COMMENT ON VIEW ciem.cis_root_user IS
@@ -382,7 +385,9 @@ SELECT d.account_id,
                 'MinimumPasswordLength', p.minimum_password_length,
                 'PasswordReusePrevention', p.password_reuse_prevention) END AS evidence
   FROM ciem.compliance_account_data d
-  LEFT JOIN ciem.stg_aws_iam_password_policies p ON p.account_id = d.account_id;
+  LEFT JOIN (SELECT DISTINCT ON (pp.account_id) pp.account_id, pp.policy_exists, pp.minimum_password_length, pp.password_reuse_prevention
+               FROM ciem.stg_aws_iam_password_policies pp
+              ORDER BY pp.account_id, pp._cq_id) p ON p.account_id = d.account_id;
 
 CREATE VIEW ciem.cis_password_length AS
 SELECT '1.8'::text AS control_id,
@@ -677,7 +682,10 @@ SELECT '1.19'::text AS control_id,
            'upload_date', c.upload_date,
            'expiration', c.expiration,
            'days_since_expiry', CASE WHEN c.expiration <= now() THEN floor(extract(epoch FROM now() - c.expiration) / 86400)::integer END) AS evidence
-  FROM ciem.stg_aws_iam_server_certificates c
+  FROM (SELECT DISTINCT ON (sc.account_id, coalesce(sc.arn, sc.server_certificate_id))
+               sc.account_id, sc.arn, sc.server_certificate_id, sc.server_certificate_name, sc.upload_date, sc.expiration
+          FROM ciem.stg_aws_iam_server_certificates sc
+         ORDER BY sc.account_id, coalesce(sc.arn, sc.server_certificate_id), sc._cq_id) c
 UNION ALL
 SELECT '1.19', d.account_id, d.account_id,
        CASE WHEN d.server_certificates_synced THEN 'pass' ELSE 'unknown' END,
@@ -691,9 +699,10 @@ SELECT '1.19', d.account_id, d.account_id,
 -- CloudQuery's enabled column says the same where it is set.
 CREATE VIEW ciem.cis_access_analyzer AS
 WITH regions AS (
-    SELECT DISTINCT r.account_id, r.region, coalesce(r.partition, 'aws') AS partition, r.opt_in_status
+    SELECT DISTINCT ON (r.account_id, r.region) r.account_id, r.region, coalesce(r.partition, 'aws') AS partition, r.opt_in_status
       FROM ciem.stg_aws_regions r
      WHERE coalesce(r.enabled, r.opt_in_status IS DISTINCT FROM 'not-opted-in')
+     ORDER BY r.account_id, r.region, r._cq_id
 ),
 analyzers AS (
     SELECT a.account_id, a.region,

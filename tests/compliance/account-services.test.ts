@@ -146,3 +146,25 @@ describe('CIS 1.20 IAM Access Analyzer in all regions', () => {
     expect(row.evidence.missing).toContain('aws_regions');
   });
 });
+
+// A destination in append mode keeps every sync's rows and drops the primary keys, so one
+// certificate or region can appear twice.
+test('duplicate rows keep one result each', async () => {
+  await db.client.query(
+    'ALTER TABLE public.aws_iam_server_certificates DROP CONSTRAINT aws_iam_server_certificates_cqpk'
+  );
+  await db.client.query('ALTER TABLE public.aws_regions DROP CONSTRAINT aws_regions_cqpk');
+  await db.client.query(
+    'INSERT INTO public.aws_iam_server_certificates SELECT * FROM public.aws_iam_server_certificates'
+  );
+  await db.client.query('INSERT INTO public.aws_regions SELECT * FROM public.aws_regions');
+
+  await db.client.query('SELECT ciem.refresh()');
+
+  expect(await statusesOf(db.client, '1.19', full)).toEqual({
+    [`arn:aws:iam::${full}:server-certificate/expired`]: 'fail',
+    [`arn:aws:iam::${full}:server-certificate/valid`]: 'pass',
+  });
+  expect(await resultsOf(db.client, '1.19', full)).toHaveLength(2);
+  expect(await resultsOf(db.client, '1.20', full)).toHaveLength(2);
+});
