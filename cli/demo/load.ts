@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { parseAuthorizationDetails } from '../import/aws-authz/parse';
 import { writeExport } from '../import/aws-authz/write';
 import { migrate, type MigrateResult } from '../migrate/run';
+import { writeAccountHygiene } from './account-hygiene';
 import { generateDemoOrganisation, type DemoAccount } from './organisation';
 
 export interface DemoLoadResult {
@@ -19,6 +20,7 @@ export async function loadDemo(client: Client, sourceSchema: string, asOf: Date)
   for (const account of accounts) {
     await writeExport(client, sourceSchema, parseAuthorizationDetails(account.authorizationDetails, account.accountId));
   }
+  await writeAccountHygiene(client, sourceSchema, asOf);
   const migration = await migrate(client, { sourceSchema });
   return { accounts, migration };
 }
