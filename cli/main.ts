@@ -5,6 +5,7 @@ import { registerExplain } from './commands/explain';
 import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerRefresh } from './commands/refresh';
+import { registerSnapshot } from './commands/snapshot';
 import { formatError } from './errors';
 import { toolVersion } from './version';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerImport(program);
   registerRefresh(program);
+  registerSnapshot(program);
   registerExplain(program);
   registerDemo(program);
   return program;

@@ -2,11 +2,13 @@
 -- and the risk categories, all decided by the effective-permission engine on the union of each
 -- principal's policies, after denies, permissions boundaries and SCPs.
 
--- The engine for a list of actions. ciem.evaluate_principal (migration 0011) asks for one action
--- or all of them; the finding rules ask for the few hundred actions that matter, in one pass.
--- From here on evaluate_principal calls this function, so the two cannot drift apart.
-CREATE FUNCTION ciem.evaluate_principal_actions(p_principal text, p_actions text[], p_resource text, p_at timestamptz)
+-- The engine for many principals and a list of actions. ciem.evaluate_principal (migration 0011)
+-- asks for one principal and one action or all of them; the finding rules ask for the few
+-- thousand actions that matter, for every principal, in one pass. From here on
+-- evaluate_principal calls this function, so the two cannot drift apart.
+CREATE FUNCTION ciem.evaluate_principals(p_principals text[], p_actions text[], p_resource text, p_at timestamptz)
 RETURNS TABLE (
+    principal_arn text,
     action text,
     decision text,
     resource_patterns text[],
@@ -27,15 +29,15 @@ WITH principal AS (
            g.level_count AS scp_level_count
       FROM ciem.aws_principals p
       LEFT JOIN ciem.aws_scp_governed_accounts g ON g.account_id = p.account_id AND NOT p.is_service_linked
-     WHERE p.principal_arn = p_principal
+     WHERE p.principal_arn = ANY (p_principals)
 ),
 applicable AS (
-    SELECT pp.via, pp.group_arn AS via_arn, s.*
+    SELECT pr.principal_arn AS subject, pp.via, pp.group_arn AS via_arn, s.*
       FROM principal pr
       JOIN ciem.aws_principal_policies pp ON pp.principal_arn = pr.principal_arn
       JOIN ciem.aws_policy_statements s ON s.policy_key = pp.policy_key AND s.problem IS NULL
     UNION ALL
-    SELECT 'scp', path.node_id, s.*
+    SELECT pr.principal_arn, 'scp', path.node_id, s.*
       FROM principal pr
       JOIN ciem.aws_account_org_path path ON path.account_id = pr.account_id AND pr.scp_level_count IS NOT NULL
       JOIN ciem.aws_scp_targets t ON t.target_id = path.node_id
@@ -58,7 +60,7 @@ evaluated AS (
                 WHERE r.resolved IS NOT NULL
            ) AS resolved_patterns
       FROM applicable a
-     CROSS JOIN principal pr
+      JOIN principal pr ON pr.principal_arn = a.subject
 ),
 live AS (
     SELECT e.*,
@@ -89,7 +91,7 @@ matched AS (
        AND l.is_not_action <> EXISTS (SELECT 1 FROM unnest(l.action_patterns) ap WHERE ciem.action_pattern_matches(ap, requested.action))
 ),
 per_action AS (
-    SELECT m.matched_action AS action,
+    SELECT m.subject, m.matched_action AS action,
            bool_or(m.effect = 'Allow' AND m.via IN ('direct', 'group')) AS allow_any,
            bool_or(m.effect = 'Allow' AND m.via IN ('direct', 'group') AND m.condition_state IN ('none', 'true')) AS allow_sure,
            bool_or(m.effect = 'Allow' AND m.via = 'boundary') AS boundary_any,
@@ -116,9 +118,9 @@ per_action AS (
                CASE WHEN m.is_not_resource THEN 'not_resource' ELSE 'resource' END, m.resolved_patterns)) AS statements
       FROM matched m
       LEFT JOIN LATERAL unnest(m.resolved_patterns) AS r(pattern) ON true
-     GROUP BY m.matched_action
+     GROUP BY m.subject, m.matched_action
 )
-SELECT pa.action,
+SELECT pa.subject, pa.action,
        CASE
            WHEN ciem.requires_no_permission(pa.action) THEN 'allowed'
            WHEN pa.deny_sure THEN 'explicit_deny'
@@ -139,8 +141,25 @@ SELECT pa.action,
        pa.denied_patterns,
        pa.statements
   FROM per_action pa
- CROSS JOIN principal pr;
+ JOIN principal pr ON pr.principal_arn = pa.subject;
 END
+$$;
+
+COMMENT ON FUNCTION ciem.evaluate_principals(text[], text[], text, timestamptz) IS
+    'Decision per principal and action for the listed IAM users and roles and actions (NULL: every action of the catalogue), in one pass. Same rules as ciem.evaluate_principal.';
+
+CREATE FUNCTION ciem.evaluate_principal_actions(p_principal text, p_actions text[], p_resource text, p_at timestamptz)
+RETURNS TABLE (
+    action text,
+    decision text,
+    resource_patterns text[],
+    denied_resource_patterns text[],
+    statements jsonb
+)
+LANGUAGE sql STABLE
+AS $$
+    SELECT e.action, e.decision, e.resource_patterns, e.denied_resource_patterns, e.statements
+      FROM ciem.evaluate_principals(ARRAY[p_principal], p_actions, p_resource, p_at) e
 $$;
 
 COMMENT ON FUNCTION ciem.evaluate_principal_actions(text, text[], text, timestamptz) IS
@@ -560,21 +579,25 @@ grants AS MATERIALIZED (
       JOIN ciem.aws_policy_statements s ON s.policy_key = pp.policy_key AND s.problem IS NULL AND s.effect = 'Allow'
 ),
 requested AS MATERIALIZED (
-    SELECT g.signature, array_agg(DISTINCT ra.action) AS actions, max(ra.write_count) AS write_count
+    SELECT DISTINCT g.signature, ra.action, max(ra.write_count) OVER (PARTITION BY g.signature) AS write_count
       FROM grants g
       JOIN ciem.aws_action_set_risk_actions ra ON ra.action_set_key = g.action_set_key
-     GROUP BY g.signature
 ),
+-- One pass of the engine for every representative, on every requested action; each signature
+-- then keeps the actions it asked for.
 decided AS MATERIALIZED (
-    SELECT q.signature, q.write_count, e.*
-      FROM requested q
-      JOIN representatives r USING (signature)
-     CROSS JOIN LATERAL ciem.evaluate_principal_actions(r.principal_arn, q.actions, '*', now()) e
+    SELECT e.*
+      FROM ciem.evaluate_principals(
+               ARRAY(SELECT r.principal_arn FROM representatives r WHERE r.signature IN (SELECT signature FROM requested)),
+               ARRAY(SELECT DISTINCT action FROM requested),
+               '*', now()) e
      WHERE e.decision IN ('allowed', 'conditional')
 )
-SELECT s.principal_arn, d.write_count, d.action, d.decision, d.resource_patterns, d.denied_resource_patterns, d.statements
+SELECT s.principal_arn, q.write_count, d.action, d.decision, d.resource_patterns, d.denied_resource_patterns, d.statements
   FROM signatures s
-  JOIN decided d USING (signature)
+  JOIN representatives r ON r.signature = s.signature
+  JOIN decided d ON d.principal_arn = r.principal_arn
+  JOIN requested q ON q.signature = s.signature AND q.action = d.action
 WITH NO DATA;
 
 CREATE UNIQUE INDEX aws_principal_risk_decisions_key ON ciem.aws_principal_risk_decisions (principal_arn, action);

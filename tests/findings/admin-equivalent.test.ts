@@ -4,8 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { categoriesOf, findingsOf } from './support';
 
 // Admin-equivalent: every action on every resource after denies and boundaries (IAM User Guide,
-// "Policy evaluation logic"). The Allow-NotAction shapes come from Prowler PR #5035 and
-// iam-vulnerable's fn4 (catalogue section 4.4).
+// "Policy evaluation logic"), including Allow-NotAction shapes.
 
 const administratorAccess: ManagedPolicy = { name: 'AdministratorAccess', owner: 'aws', versions: [doc(allow('*'))] };
 const s3Only = managed('s3-only-boundary', doc(allow('s3:*')));
@@ -53,7 +52,7 @@ afterAll(async () => {
 
 const adminFinding = async (arn: string) => (await findingsOf(db.client, arn, 'admin_equivalent'))[0];
 
-test('Action "*" on Resource "*" from an AWS-managed policy is admin-equivalent, marked as AWS-managed', async () => {
+test('AdministratorAccess is admin-equivalent', async () => {
   const finding = await adminFinding(userArn('aws-admin'));
   expect(finding.severity).toBe('critical');
   expect(finding.evidence.aws_managed_only).toBe(true);
@@ -62,23 +61,27 @@ test('Action "*" on Resource "*" from an AWS-managed policy is admin-equivalent,
   ]);
 });
 
-test('"*:*" is the same as "*" (IAM User Guide, "IAM JSON policy elements: Action")', async () => {
+// IAM User Guide, "IAM JSON policy elements: Action": "*:*" names every action, as "*" does.
+test('star colon star', async () => {
   expect((await adminFinding(userArn('star-inline')))?.severity).toBe('critical');
 });
 
-test('Allow NotAction naming an action that does not exist grants every action (Prowler PR #5035)', async () => {
+// Allow with NotAction grants every action it does not name (IAM User Guide, "IAM JSON policy
+// elements: NotAction"), so naming an action that does not exist grants them all.
+test('NotAction of a missing action', async () => {
   expect((await adminFinding(userArn('invalid-notaction')))?.severity).toBe('critical');
 });
 
-test('Allow NotAction iam:* is not admin-equivalent: it leaves IAM out ("NotAction" with Allow)', async () => {
+test('NotAction iam:* is not admin', async () => {
   expect(await adminFinding(userArn('poweruser'))).toBeUndefined();
 });
 
-test('Allow iam:* with Deny iam:* in the same policy leaves nothing (iam-vulnerable fp1)', async () => {
+// An explicit Deny overrides any Allow (IAM User Guide, "Policy evaluation logic"); iam-vulnerable fp1.
+test('allow and deny iam:* in one policy', async () => {
   expect(await findingsOf(db.client, userArn('fp1-allow-deny'))).toEqual([]);
 });
 
-test('Allow "*" with an unconditional Deny of iam:* is not admin-equivalent; what is left is reported by category', async () => {
+test('everything but IAM is not admin', async () => {
   expect(await adminFinding(userArn('all-but-iam'))).toBeUndefined();
   const categories = await categoriesOf(db.client, userArn('all-but-iam'));
   expect(categories).toEqual(expect.arrayContaining(['data_exfiltration', 'infrastructure_modification', 'privilege_escalation']));
@@ -87,40 +90,43 @@ test('Allow "*" with an unconditional Deny of iam:* is not admin-equivalent; wha
   expect(new Set(kinds)).toEqual(new Set(['existing_resource']));
 });
 
-test('Allow "*" and Deny "*" in two policies leave nothing (iam-vulnerable fp2)', async () => {
+// iam-vulnerable fp2.
+test('allow and deny everything in two policies', async () => {
   expect(await findingsOf(db.client, userArn('fp2-two-policies'))).toEqual([]);
 });
 
-test('a permissions boundary that allows only S3 caps an administrator (IAM User Guide, "Permissions boundaries")', async () => {
+// IAM User Guide, "Permissions boundaries for IAM entities": the boundary caps what policies grant.
+test('S3 boundary caps an administrator', async () => {
   expect(await adminFinding(userArn('bounded-s3'))).toBeUndefined();
 });
 
-test('a permissions boundary that allows everything leaves the administrator admin-equivalent', async () => {
+test('open boundary keeps an administrator', async () => {
   expect((await adminFinding(userArn('bounded-everything')))?.evidence.permissions_boundary).toMatch(/everything-boundary$/);
 });
 
-test('a Deny under an MFA condition makes it admin-equivalent under a condition, at high severity', async () => {
+test('MFA-conditioned Deny is conditional admin', async () => {
   const finding = await adminFinding(userArn('mfa-admin'));
   expect(finding.severity).toBe('high');
   expect(finding.evidence.conditional).toBe(true);
   expect(JSON.stringify(finding.evidence.conditions)).toContain('aws:MultiFactorAuthPresent');
 });
 
-test('every action on one bucket only is not admin-equivalent', async () => {
+test('every action on one bucket', async () => {
   expect(await adminFinding(userArn('scoped-star'))).toBeUndefined();
 });
 
-test('a service-linked role is reported at info severity: the account cannot change it (IAM User Guide, "Using service-linked roles")', async () => {
+// IAM User Guide, "Using service-linked roles": the account cannot change these roles' permissions.
+test('service-linked role is info', async () => {
   const finding = await adminFinding(`arn:aws:iam::${caseAccount}:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport`);
   expect(finding.severity).toBe('info');
   expect(finding.evidence.user_changeable).toBe(false);
 });
 
-test('admin-equivalent principals get no separate escalation or risk findings', async () => {
+test('admin gets no escalation findings', async () => {
   expect(await categoriesOf(db.client, roleArn('ec2-admin'))).toEqual(['admin_equivalent']);
 });
 
-test('the statement-level rule agrees with the engine evaluating every action', async () => {
+test('rule agrees with the engine', async () => {
   const users = ['aws-admin', 'star-inline', 'invalid-notaction', 'poweruser', 'fp1-allow-deny', 'all-but-iam', 'fp2-two-policies', 'bounded-s3', 'bounded-everything', 'mfa-admin', 'scoped-star'];
   for (const name of users) {
     const engine = await db.client.query<{ admin: boolean }>(

@@ -18,7 +18,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-test('a finding keeps its id and first_seen across refreshes, and last_seen moves on', async () => {
+test('id and first_seen survive a refresh', async () => {
   const [before] = await findingsOf(db.client, reader);
   const first = await sql('SELECT first_seen, last_seen FROM ciem.findings WHERE finding_id = $1', [before.finding_id]);
 
@@ -31,13 +31,13 @@ test('a finding keeps its id and first_seen across refreshes, and last_seen move
   expect(second.rows[0].last_seen.getTime()).toBeGreaterThan(first.rows[0].last_seen.getTime());
 });
 
-test('the id is derived from cloud, category, identity and key alone', async () => {
+test('id derivation', async () => {
   const [finding] = await findingsOf(db.client, reader);
   const expected = await sql("SELECT ciem.finding_id('aws', 'data_exfiltration', $1, 'data_exfiltration') AS id", [reader]);
   expect(finding.finding_id).toBe(expected.rows[0].id);
 });
 
-test('a suppressed finding stays queryable with its reason; an expired suppression no longer applies', async () => {
+test('suppression and its expiry', async () => {
   const [finding] = await findingsOf(db.client, reader);
   await sql("INSERT INTO ciem.suppressions (finding_id, reason, expires_at) VALUES ($1, 'reads the public reports bucket only', now() + interval '30 days')", [
     finding.finding_id,
@@ -50,12 +50,12 @@ test('a suppressed finding stays queryable with its reason; an expired suppressi
   expect(expired.rows[0].suppressed).toBe(false);
 });
 
-test('a suppression needs a reason', async () => {
+test('suppression needs a reason', async () => {
   const [finding] = await findingsOf(db.client, reader);
   await expect(sql("INSERT INTO ciem.suppressions (finding_id, reason) VALUES ($1, '  ')", [finding.finding_id])).rejects.toThrow(/suppressions_reason_check/);
 });
 
-test('a finding that no longer holds is resolved, and keeps its first_seen when it comes back', async () => {
+test('resolved finding comes back', async () => {
   const [finding] = await findingsOf(db.client, reader);
   const first = await sql('SELECT first_seen FROM ciem.finding_records WHERE finding_id = $1', [finding.finding_id]);
 
@@ -71,7 +71,7 @@ test('a finding that no longer holds is resolved, and keeps its first_seen when 
   expect(back.rows[0]).toEqual({ first_seen: first.rows[0].first_seen, resolved_at: null });
 });
 
-test('a setting that is not a whole number of days is an error that says how to fix it', async () => {
+test('invalid settings', async () => {
   await sql("UPDATE ciem.settings SET value = '90d' WHERE key = 'unused_days'");
   await expect(sql("SELECT ciem.setting_days('unused_days')")).rejects.toThrow('setting unused_days has value 90d, which is not a whole number of days');
   await sql("UPDATE ciem.settings SET value = '90' WHERE key = 'unused_days'");

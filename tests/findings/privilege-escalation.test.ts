@@ -4,9 +4,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { writeOrganization } from '../support/organization';
 import { escalationMethods, findingsOf } from './support';
 
-// Privilege-escalation permission sets (sql-views/0014, ciem.privilege_escalation_methods), on the
-// union of a principal's policies. The cases are iam-vulnerable's tool-testing fixtures and the
-// tool issues listed in the catalogue (section 4.4). Method ids: privesc-033 ec2:RunInstances +
+// Privilege-escalation permission sets (ciem.privilege_escalation_methods), on the union of a
+// principal's policies. The cases are iam-vulnerable's tool-testing fixtures and cases other
+// tools got wrong. Method ids: privesc-033 ec2:RunInstances +
 // iam:PassRole, privesc-057 iam:CreatePolicyVersion, privesc-058 iam:CreateAccessKey,
 // privesc-063 iam:PutUserPolicy, privesc-065 iam:AttachRolePolicy, privesc-086 iam:PassRole +
 // lambda:CreateFunction + lambda:InvokeFunction, privesc-088 lambda:UpdateFunctionCode.
@@ -71,7 +71,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-test('iam:CreatePolicyVersion on "*" is escalation (iam-vulnerable privesc1)', async () => {
+// iam-vulnerable privesc1.
+test('CreatePolicyVersion on everything escalates', async () => {
   const [finding] = await findingsOf(db.client, userArn('create-policy-version'), 'privilege_escalation');
   expect(finding.finding_key).toBe('privesc-057');
   expect(finding.severity).toBe('high');
@@ -80,7 +81,9 @@ test('iam:CreatePolicyVersion on "*" is escalation (iam-vulnerable privesc1)', a
   ]);
 });
 
-test('a set split over two policies counts: escalation is decided on the union (iam-vulnerable fn1)', async () => {
+// iam-vulnerable fn1: a principal's permissions are the union of its policies (IAM User Guide,
+// "Policy evaluation logic").
+test('set split over two policies', async () => {
   const [finding] = await findingsOf(db.client, userArn('fn1-split'), 'privilege_escalation');
   expect(finding.finding_key).toBe('privesc-033');
   const policies = (finding.evidence.actions as Array<{ allowing: Array<{ policy_name: string }> }>).flatMap((a) => a.allowing.map((s) => s.policy_name));
@@ -88,70 +91,85 @@ test('a set split over two policies counts: escalation is decided on the union (
   expect(finding.evidence.passable_roles).toEqual([roleArn('ec2-target')]);
 });
 
-test('a resource pattern that matches customer policies counts (iam-vulnerable fn2)', async () => {
+// iam-vulnerable fn2.
+test('pattern matching customer policies', async () => {
   expect(await escalationMethods(db.client, userArn('fn2-own-prefix'))).toEqual(['privesc-057']);
 });
 
-test('the AWS-managed policy namespace does not count: AWS-managed policies cannot be changed (iam-vulnerable fp4; IAM User Guide, "AWS managed policies")', async () => {
+// iam-vulnerable fp4: AWS-managed policies cannot be changed (IAM User Guide, "AWS managed policies").
+test('AWS-managed namespace does not count', async () => {
   expect(await escalationMethods(db.client, userArn('fp4-aws-namespace'))).toEqual([]);
 });
 
-test('a condition that is always true today counts, one that is never true does not (iam-vulnerable fn3 and fp5)', async () => {
+// iam-vulnerable fn3 and fp5: aws:TokenIssueTime is the time of the request's credentials, so
+// after 2020 the first condition always holds and the second never does.
+test('conditions decided by time', async () => {
   expect(await escalationMethods(db.client, userArn('fn3-always-true'))).toEqual(['privesc-057']);
   expect(await escalationMethods(db.client, userArn('fp5-never-true'))).toEqual([]);
 });
 
-test('Allow NotAction [iam:Update*, iam:Create*, iam:Attach*] still grants iam:PutUserPolicy (iam-vulnerable fn4)', async () => {
+// iam-vulnerable fn4: Allow with NotAction grants every action it does not name (IAM User Guide,
+// "IAM JSON policy elements: NotAction").
+test('NotAction leaves PutUserPolicy', async () => {
   const methods = await escalationMethods(db.client, userArn('fn4-notaction'));
   expect(methods).toEqual(expect.arrayContaining(['privesc-063']));
   expect(methods).not.toContain('privesc-057');
   expect(await findingsOf(db.client, userArn('fn4-notaction'), 'admin_equivalent')).toEqual([]);
 });
 
-test('iam:CreateAccessKey on user/${aws:username} is self-service, not escalation (Prowler #5731)', async () => {
+// A key for oneself carries the permissions one already has (IAM User Guide, "Policy variables":
+// ${aws:username} is the caller's own name).
+test('own access key is self-service', async () => {
   expect(await escalationMethods(db.client, userArn('self-access-key'))).toEqual([]);
 });
 
-test('iam:CreateAccessKey on other users is escalation (iam-vulnerable privesc4)', async () => {
+// iam-vulnerable privesc4.
+test('access keys of other users escalate', async () => {
   expect(await escalationMethods(db.client, userArn('any-access-key'))).toEqual(['privesc-058']);
 });
 
-test('a policy used only as a permissions boundary grants nothing (ScoutSuite #1666; IAM User Guide, "Permissions boundaries")', async () => {
+// A boundary limits and never grants (IAM User Guide, "Permissions boundaries for IAM entities").
+test('boundary-only policy grants nothing', async () => {
   expect(await escalationMethods(db.client, userArn('boundary-only'))).toEqual([]);
 });
 
-test('iam:AttachRolePolicy on "*" is escalation even without sts:AssumeRole (Cloudsplaining #580)', async () => {
+// A role the principal may already use gains the policy, so sts:AssumeRole is not needed.
+test('AttachRolePolicy without AssumeRole', async () => {
   expect(await escalationMethods(db.client, userArn('attach-role-policy'))).toEqual(['privesc-065']);
 });
 
-test('iam:PassRole must reach a role that trusts the service (IAM User Guide, "Grant a user permissions to pass a role to an AWS service")', async () => {
+// IAM User Guide, "Grant a user permissions to pass a role to an AWS service": the service must be
+// able to assume the role, so its trust policy must name the service.
+test('PassRole needs a role trusting the service', async () => {
   expect(await escalationMethods(db.client, userArn('pass-ec2-role-to-lambda'))).toEqual([]);
   const [finding] = await findingsOf(db.client, userArn('pass-lambda-role'), 'privilege_escalation');
   expect(finding.finding_key).toBe('privesc-086');
   expect(finding.evidence.passable_roles).toEqual([roleArn('lambda-target')]);
 });
 
-test('an iam:PassedToService condition makes the method conditional, at medium severity', async () => {
+test('PassedToService condition is conditional', async () => {
   const [finding] = await findingsOf(db.client, userArn('pass-under-condition'), 'privilege_escalation');
   expect(finding.finding_key).toBe('privesc-033');
   expect(finding.severity).toBe('medium');
   expect(finding.evidence.conditional).toBe(true);
 });
 
-test('passing an admin-equivalent role is critical, and the admin role is named first', async () => {
+test('passing an admin role is critical', async () => {
   const [finding] = await findingsOf(db.client, userArn('pass-any-role-to-ec2'), 'privilege_escalation');
   expect(finding.severity).toBe('critical');
   expect(finding.evidence.passes_admin_role).toBe(true);
   expect((finding.evidence.passable_roles as string[])[0]).toBe(roleArn('ec2-admin'));
 });
 
-test('a method that needs an existing resource with a role is reported at medium severity', async () => {
+test('existing-resource method is medium', async () => {
   const [finding] = await findingsOf(db.client, userArn('lambda-update-code'), 'privilege_escalation');
   expect(finding).toMatchObject({ finding_key: 'privesc-088', severity: 'medium' });
   expect(finding.evidence.kind).toBe('existing_resource');
 });
 
-test('an SCP that denies iam:Create*, iam:Put*, iam:Attach* and iam:PassRole stops those methods, and only those (PMapper #94)', async () => {
+// An SCP Deny applies to every principal of the member account (AWS Organizations User Guide,
+// "SCP evaluation").
+test('SCP stops the methods it denies', async () => {
   const methods = await escalationMethods(db.client, userArn('iam-star', governed));
   // Gone: CreatePolicyVersion, CreateAccessKey, PutUserPolicy, AttachRolePolicy, the iam:* set.
   for (const method of ['privesc-057', 'privesc-058', 'privesc-063', 'privesc-065', 'privesc-078']) {

@@ -33,7 +33,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-test('s3:GetObject on every object is data exfiltration; on one bucket it is not', async () => {
+test('GetObject on every object', async () => {
   const [finding] = await findingsOf(db.client, userArn('read-all-objects'), 'data_exfiltration');
   expect(finding).toMatchObject({ severity: 'medium', title: 'Can read data from every resource with 1 action' });
   expect(finding.evidence.action_sample).toEqual(['s3:GetObject']);
@@ -41,32 +41,35 @@ test('s3:GetObject on every object is data exfiltration; on one bucket it is not
   expect(await categoriesOf(db.client, userArn('read-all-buckets-by-arn'))).toEqual(['data_exfiltration']);
 });
 
-test('an explicit Deny removes the grant from the category (IAM User Guide, "Policy evaluation logic")', async () => {
+// An explicit Deny overrides the Allow (IAM User Guide, "Policy evaluation logic").
+test('denied grant is not reported', async () => {
   expect(await categoriesOf(db.client, userArn('secrets-denied'))).toEqual([]);
 });
 
-test('sts:AssumeRole on every role exposes credentials', async () => {
+test('AssumeRole on every role', async () => {
   const [finding] = await findingsOf(db.client, userArn('assume-any-role'), 'credentials_exposure');
   expect(finding.severity).toBe('high');
 });
 
-test('s3:PutBucketPolicy on every bucket exposes resources', async () => {
+test('PutBucketPolicy on every bucket', async () => {
   expect(await categoriesOf(db.client, userArn('bucket-policy-writer'))).toEqual(expect.arrayContaining(['resource_exposure']));
 });
 
-test('Write actions on every resource modify infrastructure; Describe and Get do not', async () => {
+test('Write on every resource', async () => {
   const [finding] = await findingsOf(db.client, userArn('ec2-writer'), 'infrastructure_modification');
   expect(finding.evidence.services).toEqual(['ec2']);
   expect(Number(finding.evidence.statement_level_write_actions)).toBeGreaterThan(100);
   expect(await categoriesOf(db.client, userArn('ec2-reader'))).toEqual([]);
 });
 
-test('ec2:Get* includes ec2:GetPasswordData, which returns an instance password (Cloudsplaining, actions that return credentials)', async () => {
+// ec2:GetPasswordData returns the encrypted Windows administrator password (Amazon EC2 API
+// Reference, "GetPasswordData").
+test('ec2:Get* exposes credentials', async () => {
   const [finding] = await findingsOf(db.client, userArn('ec2-getter'), 'credentials_exposure');
   expect(finding.evidence.action_sample).toEqual(['ec2:GetPasswordData']);
 });
 
-test('a grant under a condition the data cannot decide is reported at low severity', async () => {
+test('conditional grant is low', async () => {
   const [finding] = await findingsOf(db.client, userArn('reader-under-mfa'), 'data_exfiltration');
   expect(finding.severity).toBe('low');
 });
