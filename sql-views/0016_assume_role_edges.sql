@@ -74,7 +74,8 @@ trusted_pairs AS (
            m.role_arn,
            min(m.account_id) AS role_account_id,
            bool_or(m.trust_match = 'principal_arn') AS names_caller,
-           bool_or(m.condition_state IN ('none', 'true')) AS trust_unconditional,
+           -- A session ARN admits only the session name it ends with, which the caller must choose.
+           bool_or(m.condition_state IN ('none', 'true') AND m.trust_match <> 'role_session') AS trust_unconditional,
            (array_agg(m.trust_match ORDER BY array_position(ARRAY['principal_arn', 'role_session', 'account', 'not_principal', 'public'], m.trust_match)))[1] AS trust_match,
            jsonb_agg(jsonb_build_object(
                'statement_index', m.statement_index,
