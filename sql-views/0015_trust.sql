@@ -715,9 +715,17 @@ COMMENT ON VIEW ciem.resource_policy_access IS
 CREATE VIEW ciem.trust_finding_candidates AS
 WITH grants AS (
     SELECT p.*,
-           CASE WHEN p.resource_type = 'role' THEN 'Role ' ELSE replace(p.resource_type, '_', ' ') || ' ' END
-               || split_part(p.resource_arn, CASE WHEN p.resource_type IN ('role', 'kms_key', 'ecr_repository', 'secretsmanager_secret') THEN '/' ELSE ':' END, -1)
-               AS label,
+           CASE p.resource_type
+               WHEN 'role' THEN 'Role ' || split_part(p.resource_arn, '/', -1)
+               WHEN 's3_bucket' THEN 'S3 bucket ' || split_part(p.resource_arn, ':', -1)
+               WHEN 'kms_key' THEN 'KMS key ' || split_part(p.resource_arn, '/', -1)
+               WHEN 'lambda_function' THEN 'Lambda function ' || split_part(p.resource_arn, ':', 7)
+               WHEN 'sqs_queue' THEN 'SQS queue ' || split_part(p.resource_arn, ':', -1)
+               WHEN 'sns_topic' THEN 'SNS topic ' || split_part(p.resource_arn, ':', -1)
+               WHEN 'ecr_repository' THEN 'ECR repository ' || substr(p.resource_arn, strpos(p.resource_arn, ':repository/') + 12)
+               WHEN 'secretsmanager_secret' THEN 'Secrets Manager secret ' || split_part(p.resource_arn, ':', 7)
+               ELSE p.resource_type || ' ' || p.resource_arn
+           END AS label,
            'sts:ExternalId' = ANY (p.narrowed_by) AS has_external_id
       FROM ciem.aws_resource_policy_principals p
      WHERE p.grants_access
@@ -767,8 +775,8 @@ SELECT g.resource_arn, g.resource_type, g.account_id, 'public_trust'::text AS ca
        CASE
            WHEN g.resource_type = 'role' AND g.is_not_principal THEN g.label || ' can be assumed by every principal except those its NotPrincipal lists'
            WHEN g.resource_type = 'role' THEN g.label || ' can be assumed by any AWS principal'
-           WHEN g.is_not_principal THEN initcap(g.label) || ' grants ' || array_to_string(g.actions, ', ') || ' to every principal except those its NotPrincipal lists'
-           ELSE initcap(g.label) || ' grants ' || array_to_string(g.actions, ', ') || ' to anyone'
+           WHEN g.is_not_principal THEN g.label || ' grants ' || array_to_string(g.actions, ', ') || ' to every principal except those its NotPrincipal lists'
+           ELSE g.label || ' grants ' || array_to_string(g.actions, ', ') || ' to anyone'
        END
        || CASE WHEN cardinality(g.narrowed_by) > 0 THEN ' (narrowed only by ' || array_to_string(g.narrowed_by, ', ') || ')' ELSE '' END
        AS title,
@@ -804,7 +812,7 @@ SELECT g.resource_arn, g.resource_type, g.account_id, 'cross_account_trust',
        END,
        CASE
            WHEN g.resource_type = 'role' THEN g.label || ' can be assumed from '
-           ELSE initcap(g.label) || ' grants ' || array_to_string(g.actions, ', ') || ' to '
+           ELSE g.label || ' grants ' || array_to_string(g.actions, ', ') || ' to '
        END
        || CASE WHEN g.classification = 'external' THEN 'external account ' ELSE 'third-party account ' END
        || coalesce(g.trusted_account_id, g.trusted_principal)
@@ -827,7 +835,7 @@ SELECT g.resource_arn, g.resource_type, g.account_id, 'cross_account_trust',
        CASE WHEN g.resource_type = 'role' THEN 'low' ELSE 'medium' END,
        CASE
            WHEN g.resource_type = 'role' THEN g.label || ' trusts ' || g.trusted_principal
-           ELSE initcap(g.label) || ' grants ' || array_to_string(g.actions, ', ') || ' to ' || g.trusted_principal
+           ELSE g.label || ' grants ' || array_to_string(g.actions, ', ') || ' to ' || g.trusted_principal
        END || ' without aws:SourceArn or aws:SourceAccount, so the service may act for any account',
        'service:' || g.trusted_principal,
        g.statement_index, g.sid, g.effect, g.principal_type, g.trusted_principal, g.classification, g.trusted_account_id,
