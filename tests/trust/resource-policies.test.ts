@@ -115,7 +115,7 @@ beforeAll(async () => {
   await loadAccounts(db.client, caseAccountBuilder(ownAccount).role({ name: 'app', ageDays: 10, trust: ec2Trust }));
   await client.query("INSERT INTO ciem.trusted_accounts (account_id, name, source) VALUES ($1, 'Vendor', 'test')", [vendorAccount]);
   await client.query('SELECT ciem.refresh()');
-});
+}, 120_000);
 
 afterAll(async () => {
   await db.drop();

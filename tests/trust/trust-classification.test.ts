@@ -71,7 +71,7 @@ beforeAll(async () => {
     [vendorAccount]
   );
   await db.client.query('SELECT ciem.refresh()');
-});
+}, 120_000);
 
 afterAll(async () => {
   await db.drop();

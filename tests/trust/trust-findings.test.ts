@@ -55,7 +55,7 @@ beforeAll(async () => {
   await loadAccounts(db.client, account);
   await db.client.query("INSERT INTO ciem.trusted_accounts (account_id, name, source) VALUES ($1, 'Vendor', 'test')", [vendorAccount]);
   await db.client.query('SELECT ciem.refresh()');
-});
+}, 120_000);
 
 afterAll(async () => {
   await db.drop();
