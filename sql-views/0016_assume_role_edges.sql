@@ -12,6 +12,9 @@
 --      set for the user, then it must allow the sts:AssumeRole action"), and SCPs and explicit
 --      denies still apply.
 
+-- Accounts are read from the ARNs, which name the account AWS evaluates, even where an import
+-- filed a principal under another account_id.
+
 -- One row per caller and role that the caller may assume now (allowed) or under conditions that
 -- depend on the request (conditional).
 CREATE MATERIALIZED VIEW ciem.aws_assume_role_edges AS
@@ -42,14 +45,14 @@ trust_matches AS (
     SELECT t.resource_arn, c.principal_arn, 'role_session', t.*
       FROM trust_allows t
       JOIN ciem.aws_principals c
-        ON c.account_id = t.trusted_account_id
+        ON split_part(c.principal_arn, ':', 5) = t.trusted_account_id
        AND c.principal_type = 'role'
        AND c.principal_name = split_part(t.trusted_principal, '/', 2)
      WHERE t.principal_kind = 'session' AND t.trusted_principal LIKE '%:assumed-role/%' AND NOT t.is_not_principal
     UNION ALL
     SELECT t.resource_arn, c.principal_arn, 'account', t.*
       FROM trust_allows t
-      JOIN ciem.aws_principals c ON c.account_id = t.trusted_account_id
+      JOIN ciem.aws_principals c ON split_part(c.principal_arn, ':', 5) = t.trusted_account_id
      WHERE t.principal_kind = 'account' AND NOT t.is_not_principal
     UNION ALL
     SELECT t.resource_arn, c.principal_arn, 'public', t.*
@@ -66,13 +69,13 @@ trust_matches AS (
                AND listed.statement_index = t.statement_index
                AND listed.is_not_principal
                AND (listed.trusted_principal = c.principal_arn
-                    OR (listed.principal_kind = 'account' AND listed.trusted_account_id = c.account_id)))
+                    OR (listed.principal_kind = 'account' AND listed.trusted_account_id = split_part(c.principal_arn, ':', 5))))
 ),
 -- One row per caller and role the trust policy admits.
 trusted_pairs AS (
     SELECT m.caller_arn,
            m.role_arn,
-           min(m.account_id) AS role_account_id,
+           split_part(m.role_arn, ':', 5) AS role_account_id,
            bool_or(m.trust_match = 'principal_arn') AS names_caller,
            -- A session ARN admits only the session name it ends with, which the caller must choose.
            bool_or(m.condition_state IN ('none', 'true') AND m.trust_match <> 'role_session') AS trust_unconditional,
@@ -89,7 +92,8 @@ trusted_pairs AS (
      GROUP BY m.caller_arn, m.role_arn
 ),
 callers AS (
-    SELECT p.principal_arn, p.principal_type, p.account_id, p.is_service_linked, p.boundary_arn,
+    SELECT p.principal_arn, p.principal_type, p.account_id, split_part(p.principal_arn, ':', 5) AS arn_account_id,
+           p.is_service_linked, p.boundary_arn,
            g.level_count AS scp_level_count
       FROM ciem.aws_principals p
       LEFT JOIN ciem.aws_scp_governed_accounts g ON g.account_id = p.account_id AND NOT p.is_service_linked
@@ -115,8 +119,8 @@ pair_denies AS (
                                      AND l.is_not_principal AND l.trusted_principal = c.principal_arn)
                ELSE d.principal_kind = 'public'
                     OR d.trusted_principal = c.principal_arn
-                    OR (d.principal_kind = 'account' AND d.trusted_account_id = c.account_id)
-                    OR (d.principal_kind = 'session' AND d.trusted_account_id = c.account_id
+                    OR (d.principal_kind = 'account' AND d.trusted_account_id = c.arn_account_id)
+                    OR (d.principal_kind = 'session' AND d.trusted_account_id = c.arn_account_id
                         AND c.principal_type = 'role' AND split_part(c.principal_arn, '/', -1) = split_part(d.trusted_principal, '/', 2))
            END
      GROUP BY tp.caller_arn, tp.role_arn
@@ -171,7 +175,7 @@ candidates AS (
     SELECT tp.*,
            c.boundary_arn,
            c.scp_level_count,
-           tp.names_caller AND c.account_id = tp.role_account_id AS is_direct,
+           tp.names_caller AND c.arn_account_id = tp.role_account_id AS is_direct,
            CASE
                WHEN k.uses_variables THEN md5(tp.caller_arn || '|' || tp.role_arn)
                ELSE md5(concat_ws('|', c.account_id, c.is_service_linked, c.boundary_arn IS NOT NULL, k.statement_set))
@@ -179,7 +183,7 @@ candidates AS (
       FROM trusted_pairs tp
       JOIN callers c ON c.principal_arn = tp.caller_arn
       JOIN pair_keys k ON k.caller_arn = tp.caller_arn AND k.role_arn = tp.role_arn
-     WHERE k.has_identity_allow OR (tp.names_caller AND c.account_id = tp.role_account_id)
+     WHERE k.has_identity_allow OR (tp.names_caller AND c.arn_account_id = tp.role_account_id)
 ),
 -- One evaluation per key, on one pair that has it.
 evaluations AS (
@@ -224,10 +228,10 @@ edges AS (
 )
 SELECT e.caller_arn,
        p.principal_type AS caller_type,
-       p.account_id AS caller_account_id,
+       split_part(e.caller_arn, ':', 5) AS caller_account_id,
        e.role_arn,
        e.role_account_id,
-       p.account_id <> e.role_account_id AS is_cross_account,
+       split_part(e.caller_arn, ':', 5) <> e.role_account_id AS is_cross_account,
        e.trust_match,
        NOT e.is_direct AS identity_policy_required,
        e.decision AS identity_decision,
