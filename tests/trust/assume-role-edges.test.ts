@@ -203,3 +203,26 @@ describe('public, session and cross-account trust', () => {
     expect(names(await callersOf('cross-root'))).toEqual([`${b}:user/assumer`]);
   });
 });
+
+describe('reading the edges', () => {
+  test('evidence points into the trust policy and the caller policies', async () => {
+    const result = await db.client.query(
+      'SELECT trust_statement_indexes, trust_deny_statement_indexes, permission_statements FROM ciem.aws_assume_role_edges WHERE caller_arn = $1 AND role_arn = $2',
+      [userArn('assumer', a), roleArn('deny-conditional', a)]
+    );
+    expect(result.rows[0].trust_statement_indexes).toEqual([0]);
+    expect(result.rows[0].trust_deny_statement_indexes).toEqual([1]);
+    expect(result.rows[0].permission_statements).toEqual([expect.objectContaining({ policy_name: 'assume', effect: 'Allow', via: 'direct' })]);
+  });
+
+  test('reading by role or by caller gives the rows of a full read', async () => {
+    const all = (await db.client.query('SELECT caller_arn, role_arn FROM ciem.aws_assume_role_edges')).rows;
+    for (const roleName of ['account-root', 'public', 'names-user', 'cross-root', 'session', 'deny-not-principal']) {
+      const expected = all.filter((row) => row.role_arn === roleArn(roleName, a)).map((row) => row.caller_arn).sort();
+      expect((await callersOf(roleName)).map((edge) => edge.caller_arn).sort()).toEqual(expected);
+    }
+    const byCaller = await db.client.query('SELECT role_arn FROM ciem.aws_assume_role_edges WHERE caller_arn = $1 ORDER BY 1', [userArn('assumer', a)]);
+    const expected = all.filter((row) => row.caller_arn === userArn('assumer', a)).map((row) => row.role_arn).sort();
+    expect(byCaller.rows.map((row) => row.role_arn).sort()).toEqual(expected);
+  });
+});
