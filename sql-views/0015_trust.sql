@@ -1,10 +1,10 @@
--- Who may use a role or a resource: every principal named in a role trust policy or in a
--- resource-based policy, classified by where it sits (the same account, the organisation, a known
--- third party, anyone), with the condition keys that narrow it and the Deny statements that
+-- Who may use a role or a resource. Every principal named in a role trust policy or in a
+-- resource-based policy is classified by where it sits (the same account, the organisation, a
+-- known third party, anyone), with the condition keys that narrow it and the Deny statements that
 -- take it back. The findings of public and cross-account trust read these rows.
 
 -- Accounts the user knows and trusts, such as vendors. `openciem import known-accounts FILE`
--- loads a list in the format of the known_aws_accounts project; users may also INSERT rows.
+-- loads a list in the format of the known_aws_accounts project, and users may also INSERT rows.
 CREATE TABLE ciem.trusted_accounts (
     account_id     text        NOT NULL CHECK (account_id ~ '^\d{12}$'),
     name           text        NOT NULL CHECK (btrim(name) <> ''),
@@ -39,7 +39,7 @@ CREATE TABLE ciem.trust_condition_keys (
 );
 
 COMMENT ON TABLE ciem.trust_condition_keys IS
-    'Condition keys that narrow who may use a trust or resource-based policy grant (IAM User Guide, "AWS global condition context keys"). is_source_key marks the keys that name the resource on whose behalf an AWS service acts.';
+    'Condition keys that narrow who may use a trust or resource-based policy grant, with what their values name (limits). is_source_key marks the keys that name the resource on whose behalf an AWS service acts.';
 
 INSERT INTO ciem.trust_condition_keys (key, key_name, limits, is_source_key) VALUES
     ('sts:externalid', 'sts:ExternalId', 'secret', false),
@@ -69,7 +69,7 @@ CREATE TABLE ciem.oidc_shared_issuers (
 );
 
 COMMENT ON TABLE ciem.oidc_shared_issuers IS
-    'OIDC issuers shared by many tenants; subject_key is the claim a trust policy must pin (IAM User Guide, "Create a role for OpenID Connect federation").';
+    'OIDC issuers shared by many tenants; subject_key is the claim a trust policy must pin. GitHub Docs, "Configuring OpenID Connect in Amazon Web Services", pins token.actions.githubusercontent.com:sub; the AWS STS API Reference, AssumeRoleWithWebIdentity, asks Cognito identity pool roles to check cognito-identity.amazonaws.com:aud.';
 
 INSERT INTO ciem.oidc_shared_issuers (issuer, subject_key, description) VALUES
     ('token.actions.githubusercontent.com', 'sub', 'GitHub Actions: every repository on GitHub gets tokens from this issuer.'),
@@ -80,8 +80,8 @@ INSERT INTO ciem.oidc_shared_issuers (issuer, subject_key, description) VALUES
     ('graph.facebook.com', 'id', 'Login with Facebook.'),
     ('www.amazon.com', 'user_id', 'Login with Amazon.');
 
--- AWS services whose documentation asks for aws:SourceArn or aws:SourceAccount in the trust policy
--- of the roles they assume, against the cross-service confused deputy. For other services
+-- AWS services whose documentation recommends aws:SourceArn or aws:SourceAccount in the trust
+-- policy of the roles they assume, against the cross-service confused deputy. For other services
 -- iam:PassRole in the role's own account decides who can hand the role to the service, so a
 -- missing source condition is not reported.
 CREATE TABLE ciem.confused_deputy_services (
@@ -174,7 +174,7 @@ AS $$
 $$;
 
 -- The entries of a statement's Principal and NotPrincipal elements. Principal "*" (the bare
--- string) gets principal_type '*'; {"AWS": "*"} keeps type AWS. Both mean anyone (IAM User
+-- string) gets principal_type '*', and {"AWS": "*"} keeps type AWS. Both mean anyone (IAM User
 -- Guide, "AWS JSON policy elements: Principal", "All principals"). Each type maps to a string or
 -- a list of strings.
 CREATE FUNCTION ciem.statement_principals(statement jsonb)
@@ -201,7 +201,7 @@ $$;
 --   iam_principal  an IAM user or role ARN
 --   session        an assumed-role or federated-user session ARN
 --   unique_id      an IAM unique id (AROA..., AIDA...), which IAM writes in place of an ARN once
---                  the named user or role is deleted; it can never match a new principal
+--                  the named user or role is deleted, so it can never match a new principal
 --   service, saml, oidc, canonical_user, other
 CREATE FUNCTION ciem.principal_kind(principal_type text, principal text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
@@ -235,8 +235,8 @@ $$;
 
 -- The host of an OIDC principal: token.actions.githubusercontent.com for
 -- arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com, or the bare issuer
--- (accounts.google.com). Its condition keys are written <host>:sub, <host>:aud (IAM User Guide,
--- "Available keys for AWS web identity federation").
+-- (accounts.google.com). Its condition keys are written <host>:sub, <host>:aud, as in
+-- token.actions.githubusercontent.com:sub.
 CREATE FUNCTION ciem.oidc_provider_host(principal text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
 AS $$
@@ -264,9 +264,9 @@ AS $$
        AND is_not_action <> EXISTS (SELECT 1 FROM unnest(patterns) p WHERE ciem.action_pattern_matches(p, action))
 $$;
 
--- Whether a Deny's actions cover every action pattern an Allow grants, compared as patterns: Deny
--- s3:* covers Allow s3:Get*; a NotAction Deny covers a literal action it does not list; an Allow
--- NotAction is covered only by a Deny of every action.
+-- Whether a Deny's actions cover every action pattern an Allow grants, compared as patterns. Deny
+-- s3:* covers Allow s3:Get*, a NotAction Deny covers a literal action it does not list, and an
+-- Allow NotAction is covered only by a Deny of every action.
 CREATE FUNCTION ciem.actions_covered(deny_is_not_action boolean, deny_patterns text[], allow_is_not_action boolean, allow_patterns text[]) RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
@@ -308,12 +308,14 @@ AS $$
 $$;
 
 -- The entries of a Condition block that narrow who may use a grant. In an Allow (negated false),
--- StringEquals/StringLike/ArnEquals/ArnLike entries narrow; an ...IfExists entry does not, because
--- a request without the key passes it, and neither does a ForAllValues entry, which is true when
--- the key is absent (IAM User Guide, "Condition operators" and "Single-valued vs. multivalued
--- context keys"). In a Deny (negated true), the Not- operators narrow, IfExists or not: the Deny
--- then applies to every request whose value differs. A value that is all "*" under a Like
--- operator matches everything and narrows nothing. Keys are compared case-insensitively.
+-- StringEquals/StringLike/ArnEquals/ArnLike entries narrow. An ...IfExists entry does not, because
+-- "if the key is not present, evaluate the condition element as true" (IAM User Guide, "IAM JSON
+-- policy elements: Condition operators"), and neither does a ForAllValues entry, which is true
+-- when the request has no value ("Creating a condition that tests multiple key values"). In a
+-- Deny (negated true), the Not- operators narrow, IfExists or not: the Deny then applies to every
+-- request whose value differs or is missing. A value that is all "*" under a Like operator matches
+-- everything and narrows nothing. Keys are compared case-insensitively, and operator comes back in
+-- lower case without its ForAnyValue: prefix.
 CREATE FUNCTION ciem.condition_narrowing(condition jsonb, negated boolean)
 RETURNS TABLE (operator text, key_name text, limits text, is_source_key boolean, condition_values text[])
 LANGUAGE sql STABLE
@@ -390,10 +392,10 @@ AS $$
     SELECT array_position(ARRAY['same_account', 'same_organization', 'trusted_third_party', 'external', 'public'], classification)
 $$;
 
--- The widest class that one value of a narrowing condition admits, as a rank: an account (or the
--- account of an ARN) by its class, the owner's organisation id or path as same_organization,
--- anything else that names a caller as external, and keys that do not name an account (a secret,
--- a network, a token claim) as public.
+-- The widest class that one value of a narrowing condition admits, as a rank. An account (or the
+-- account of an ARN) ranks by its class and the owner's organisation id or path as
+-- same_organization. Any other value that names a caller ranks as external, and a key that names
+-- no account (a secret, a network, a token claim) as public.
 CREATE FUNCTION ciem.narrowing_value_rank(limits text, value text, owner_account_id text) RETURNS integer
 LANGUAGE sql STABLE
 AS $$
@@ -505,8 +507,8 @@ exempting_denies AS (
 ),
 -- What narrows each grant, as groups: a grant holds only for callers that pass every group, and a
 -- group admits a caller that passes any of its entries. The Allow's own entries are ANDed, so
--- each is a group; the Not- entries of a covering Deny are ORed, so they form one group, and
--- only when every entry of that Deny is one of them (otherwise the Deny may not apply).
+-- each is a group. The Not- entries of a covering Deny are ORed, so they form one group, and only
+-- when every entry of that Deny is one of them, because otherwise the Deny may not apply.
 constraints AS (
     SELECT g.resource_arn, g.statement_index, g.is_not_principal, g.principal_type, g.principal,
            'allow:' || n.ordinality AS constraint_group, n.key_name, n.limits, n.is_source_key, v.value,
@@ -627,8 +629,8 @@ COMMENT ON MATERIALIZED VIEW ciem.aws_resource_policy_principals IS
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES (200, 'aws_resource_policy_principals');
 
--- The name of a trusted account: its organisation account name, else the names the trusted
--- accounts lists give it.
+-- The name of a trusted account: its organisation account name, else the names that
+-- ciem.trusted_accounts gives it.
 CREATE FUNCTION ciem.trusted_account_name(account_id text) RETURNS text
 LANGUAGE sql STABLE STRICT
 AS $$
@@ -731,8 +733,10 @@ WITH grants AS (
      WHERE p.grants_access
 ),
 -- S3 Block Public Access: with RestrictPublicBuckets, only AWS service principals and users of the
--- bucket owner's account can use a public bucket policy (Amazon S3 User Guide, "Blocking public
--- access to your Amazon S3 storage").
+-- bucket owner's account can use a public bucket policy (Amazon S3 API Reference,
+-- PublicAccessBlockConfiguration).
+-- NOTE: cross-account grants inside such a public policy are blocked too, but their
+-- cross_account_trust findings keep their severity.
 s3_restricted AS (
     SELECT g.resource_arn
       FROM grants g

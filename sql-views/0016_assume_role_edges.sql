@@ -1,6 +1,6 @@
 -- Which IAM users and roles may call sts:AssumeRole on which roles. AssumeRole needs two grants
 -- (IAM User Guide, "Cross-account policy evaluation logic" and "Policy evaluation logic"):
---   1. the role's trust policy must allow the caller, by its ARN, by its account, or by "*"; a trust
+--   1. the role's trust policy must allow the caller, by its ARN, by its account, or by "*". A trust
 --      policy is a resource-based policy that must always name the principal, so an identity
 --      policy alone never suffices ("IAM role trust policies and KMS key policies are exceptions");
 --   2. the caller's own policies must allow sts:AssumeRole on the role, as ciem.evaluate_principal
@@ -25,8 +25,8 @@
 -- Accounts are read from the ARNs, which name the account AWS evaluates, even where an import
 -- filed a principal under another account_id.
 
--- What a trust policy statement admits, for callers that are IAM users and roles: Allow rows that
--- grant sts:AssumeRole now, and Deny rows that may take it back. A session ARN admits the role
+-- The callers each trust policy statement admits among IAM users and roles: Allow rows that grant
+-- sts:AssumeRole now, and Deny rows that may take it back. A session ARN admits the role
 -- whose session it names (match_value account:role-name). A NotPrincipal statement is one row that
 -- admits (or denies) everyone except the principals it lists.
 CREATE MATERIALIZED VIEW ciem.aws_assume_role_trust AS
@@ -137,7 +137,7 @@ profiles AS (
            string_agg(cs.statement_key || ':' || cs.via || ':' || coalesce(cs.via_arn, ''), ','
                       ORDER BY cs.statement_key, cs.via, cs.via_arn) AS statement_set,
            -- Patterns with policy variables resolved for this caller, as ciem.evaluate_principal
-           -- resolves them; a pattern whose variable the caller never has matches nothing.
+           -- resolves them. A pattern whose variable the caller never has matches nothing.
            coalesce(jsonb_agg(jsonb_build_object(
                         'statement_key', cs.statement_key,
                         'is_not_resource', cs.is_not_resource,
@@ -215,8 +215,8 @@ COMMENT ON MATERIALIZED VIEW ciem.aws_assume_role_profile_roles IS
 -- for profiles whose statements name resources, one role) that has it. A profile whose statements all apply to every
 -- resource is evaluated on a placeholder role ARN, which its "*" patterns match like any other.
 -- delegated_* is the decision when the trust policy admits the caller through its account, "*" or
--- another account; direct_* when it names the caller's ARN in the caller's own account, where
--- only denies, the permissions boundary and SCPs count.
+-- another account. direct_* is the decision when it names the caller's ARN in the caller's own
+-- account, where only denies, the permissions boundary and SCPs count.
 CREATE MATERIALIZED VIEW ciem.aws_assume_role_evaluations AS
 WITH targets AS (
     (SELECT DISTINCT ON (c.profile_key) c.profile_key AS evaluation_key, c.caller_arn,

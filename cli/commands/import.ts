@@ -58,7 +58,10 @@ export function registerImport(program: Command): void {
         'into ciem.trusted_accounts, replacing the list imported before from the same source'
     )
     .argument('<file>', 'YAML list of entries with name, accounts and optionally source and type')
-    .option('--source <label>', 'label of this list; an import replaces the rows with the same label (default: the file name)')
+    .option(
+      '--source <label>',
+      'label of this list; an import replaces the rows with the same label (default: the file name)'
+    )
     .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
     .action(async (file: string, options: KnownAccountsCommandOptions) => {
       const client = await connect(options);

@@ -18,7 +18,7 @@ const formatHint =
   'The file must be a YAML list of entries with name and accounts (12-digit ids), as accounts.yaml of ' +
   'github.com/fwdcloudsec/known_aws_accounts. Download it yourself; openciem does not fetch it.';
 
-/** Reads and validates a known-accounts file; every failure names the file. */
+/** Reads and validates a known-accounts file. Every failure names the file. */
 export async function readKnownAccountsFile(file: string): Promise<KnownAccount[]> {
   let text: string;
   try {
@@ -41,7 +41,7 @@ export async function readKnownAccountsFile(file: string): Promise<KnownAccount[
   }
 }
 
-/** The default source label: the file name, so that importing a newer download replaces the older one. */
+/** Returns the default source label, the file name, so that importing a newer download replaces the older one. */
 export function defaultSource(file: string): string {
   return path.basename(file);
 }
@@ -56,7 +56,9 @@ export async function importKnownAccounts(client: Client, file: string, source: 
   }
   const accounts = await readKnownAccountsFile(file);
 
-  const migrated = await client.query<{ present: boolean }>("SELECT to_regclass('ciem.trusted_accounts') IS NOT NULL AS present");
+  const migrated = await client.query<{ present: boolean }>(
+    "SELECT to_regclass('ciem.trusted_accounts') IS NOT NULL AS present"
+  );
   if (!migrated.rows[0].present) {
     throw new UserError('the database has no table ciem.trusted_accounts', 'Run openciem migrate first.');
   }

@@ -15,9 +15,24 @@ const sample = `# Format comment
 
 test('parse entries with list and string sources', () => {
   expect(parseKnownAccounts(sample)).toEqual([
-    { accountId: '111122223333', name: 'Example Vendor', ownerType: null, referenceUrls: ['https://example.com/a', 'https://example.com/b'] },
-    { accountId: '444455556666', name: 'Example Vendor', ownerType: null, referenceUrls: ['https://example.com/a', 'https://example.com/b'] },
-    { accountId: '012615275169', name: 'ELB logs', ownerType: 'aws', referenceUrls: ['https://docs.aws.amazon.com/elasticloadbalancing/'] },
+    {
+      accountId: '111122223333',
+      name: 'Example Vendor',
+      ownerType: null,
+      referenceUrls: ['https://example.com/a', 'https://example.com/b'],
+    },
+    {
+      accountId: '444455556666',
+      name: 'Example Vendor',
+      ownerType: null,
+      referenceUrls: ['https://example.com/a', 'https://example.com/b'],
+    },
+    {
+      accountId: '012615275169',
+      name: 'ELB logs',
+      ownerType: 'aws',
+      referenceUrls: ['https://docs.aws.amazon.com/elasticloadbalancing/'],
+    },
   ]);
 });
 
@@ -42,8 +57,16 @@ test.each([
   ['a missing name', "- accounts: ['123456789012']\n", /entry 1 has no name/],
   ['an empty name', "- name: ''\n  accounts: ['123456789012']\n", /entry 1 has no name/],
   ['a missing accounts list', '- name: X\n', /entry 1 \(X\) has no accounts list/],
-  ['a short account id', "- name: X\n  accounts: ['12345']\n", /entry 1 \(X\) has the account id "12345", which is not 12 digits/],
-  ['a non-numeric account id', "- name: Y\n  accounts: ['12345678901a']\n", /entry 1 \(Y\) has the account id "12345678901a"/],
+  [
+    'a short account id',
+    "- name: X\n  accounts: ['12345']\n",
+    /entry 1 \(X\) has the account id "12345", which is not 12 digits/,
+  ],
+  [
+    'a non-numeric account id',
+    "- name: Y\n  accounts: ['12345678901a']\n",
+    /entry 1 \(Y\) has the account id "12345678901a"/,
+  ],
   ['a source mapping', "- name: X\n  source: {a: b}\n  accounts: ['123456789012']\n", /source that is not a URL/],
 ])('reject %s', (_case, text, message) => {
   expect(() => parseKnownAccounts(text)).toThrow(KnownAccountsError);

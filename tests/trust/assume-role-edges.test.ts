@@ -1,6 +1,25 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { allow, caseAccountBuilder, deny, doc, ec2Trust, loadAccounts, managed, roleArn, userArn } from '../engine/fixture';
-import { allowAssume, createOrganization, denyAssume, orgAccount, ownAccount, root, strangerAccount, trust } from './fixture';
+import {
+  allow,
+  caseAccountBuilder,
+  deny,
+  doc,
+  ec2Trust,
+  loadAccounts,
+  managed,
+  roleArn,
+  userArn,
+} from '../engine/fixture';
+import {
+  allowAssume,
+  createOrganization,
+  denyAssume,
+  orgAccount,
+  ownAccount,
+  root,
+  strangerAccount,
+  trust,
+} from './fixture';
 
 // Rule: ciem.aws_assume_role_edges has a row when the role's trust policy admits the caller and the
 // caller's own policies allow sts:AssumeRole on the role (IAM User Guide, "Cross-account policy
@@ -13,7 +32,11 @@ const a = ownAccount;
 const b = strangerAccount;
 const m = orgAccount;
 const assumeAll = { assume: doc(allow('sts:AssumeRole')) };
-const role = (name: string, document: ReturnType<typeof trust>, inline: Record<string, ReturnType<typeof doc>> = {}) => ({ name, ageDays: 10, trust: document, inline });
+const role = (
+  name: string,
+  document: ReturnType<typeof trust>,
+  inline: Record<string, ReturnType<typeof doc>> = {}
+) => ({ name, ageDays: 10, trust: document, inline });
 const assumeBoundary = managed('AssumeBoundary', doc(allow('sts:*')));
 const s3Boundary = managed('S3Boundary', doc(allow('s3:*')));
 
@@ -23,25 +46,57 @@ const ownAccountBuilder = caseAccountBuilder(a)
   .user({ name: 'other-assumer', ageDays: 10, inline: assumeAll })
   .user({ name: 'bounded', ageDays: 10, boundary: s3Boundary })
   .user({ name: 'bounded-allowing', ageDays: 10, boundary: assumeBoundary })
-  .user({ name: 'denied', ageDays: 10, inline: { p: doc(allow('*'), deny('sts:AssumeRole', roleArn('names-denied', a))) } })
+  .user({
+    name: 'denied',
+    ageDays: 10,
+    inline: { p: doc(allow('*'), deny('sts:AssumeRole', roleArn('names-denied', a))) },
+  })
   .user({ name: 'listed', ageDays: 10, inline: assumeAll })
   .user({ name: 'listed-bounded', ageDays: 10, inline: assumeAll, boundary: assumeBoundary })
-  .user({ name: 'dev-one', ageDays: 10, inline: { dev: doc(allow('sts:AssumeRole', `arn:aws:iam::${a}:role/scoped-dev-*`)) } })
-  .user({ name: 'dev-two', ageDays: 10, inline: { dev: doc(allow('sts:AssumeRole', `arn:aws:iam::${a}:role/scoped-dev-*`)) } })
-  .user({ name: 'variable', ageDays: 10, inline: { own: doc(allow('sts:AssumeRole', `arn:aws:iam::${a}:role/\${aws:username}-role`)) } })
+  .user({
+    name: 'dev-one',
+    ageDays: 10,
+    inline: { dev: doc(allow('sts:AssumeRole', `arn:aws:iam::${a}:role/scoped-dev-*`)) },
+  })
+  .user({
+    name: 'dev-two',
+    ageDays: 10,
+    inline: { dev: doc(allow('sts:AssumeRole', `arn:aws:iam::${a}:role/scoped-dev-*`)) },
+  })
+  .user({
+    name: 'variable',
+    ageDays: 10,
+    inline: { own: doc(allow('sts:AssumeRole', `arn:aws:iam::${a}:role/\${aws:username}-role`)) },
+  })
   .role(role('names-user', trust(allowAssume({ AWS: userArn('no-permissions', a) }))))
   .role(role('names-bounded', trust(allowAssume({ AWS: [userArn('bounded', a), userArn('bounded-allowing', a)] }))))
   .role(role('names-denied', trust(allowAssume({ AWS: userArn('denied', a) }))))
   .role(role('names-role', trust(allowAssume({ AWS: roleArn('bounded-caller', a) }))))
   .role({ ...role('bounded-caller', ec2Trust), boundary: s3Boundary })
   .role(role('account-root', trust(allowAssume({ AWS: root(a) }))))
-  .role(role('mfa', trust(allowAssume({ AWS: root(a) }, { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))))
+  .role(
+    role('mfa', trust(allowAssume({ AWS: root(a) }, { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })))
+  )
   .role(role('deny-user', trust(allowAssume({ AWS: root(a) }), denyAssume({ AWS: userArn('assumer', a) }))))
-  .role(role('deny-conditional', trust(allowAssume({ AWS: root(a) }), denyAssume('*', { Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }))))
-  .role(role('deny-not-principal', trust(
-    allowAssume({ AWS: root(a) }),
-    { Effect: 'Deny', NotPrincipal: { AWS: [userArn('listed', a), userArn('listed-bounded', a), root(a)] }, Action: 'sts:AssumeRole' }
-  )))
+  .role(
+    role(
+      'deny-conditional',
+      trust(
+        allowAssume({ AWS: root(a) }),
+        denyAssume('*', { Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })
+      )
+    )
+  )
+  .role(
+    role(
+      'deny-not-principal',
+      trust(allowAssume({ AWS: root(a) }), {
+        Effect: 'Deny',
+        NotPrincipal: { AWS: [userArn('listed', a), userArn('listed-bounded', a), root(a)] },
+        Action: 'sts:AssumeRole',
+      })
+    )
+  )
   .role(role('scoped-dev-api', trust(allowAssume({ AWS: root(a) }))))
   .role(role('scoped-prod-api', trust(allowAssume({ AWS: root(a) }))))
   .role(role('variable-role', trust(allowAssume({ AWS: root(a) }))))
@@ -67,10 +122,20 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const sql = (text: string, values: unknown[] = []) => db.client.query(text, values);
   await createOrganization(db.client);
-  await sql('CREATE TABLE aws_organizations_account_parents (_cq_id uuid, request_account_id text, id text, parent_id text, type text)');
-  await sql('CREATE TABLE aws_organizations_policies (_cq_id uuid, account_id text, content jsonb, arn text, aws_managed boolean, id text, name text, type text)');
-  await sql("INSERT INTO aws_organizations_account_parents (request_account_id, id, parent_id, type) VALUES ($1, $2, 'r-root', 'ROOT'), ($1, $1, 'r-root', 'ROOT')", [a, m]);
-  await sql("INSERT INTO aws_organizations_policies (account_id, content, id, name, type) VALUES ($1, $2, 'p-s3', 'p-s3', 'SERVICE_CONTROL_POLICY')", [a, JSON.stringify(doc(allow('s3:*')))]);
+  await sql(
+    'CREATE TABLE aws_organizations_account_parents (_cq_id uuid, request_account_id text, id text, parent_id text, type text)'
+  );
+  await sql(
+    'CREATE TABLE aws_organizations_policies (_cq_id uuid, account_id text, content jsonb, arn text, aws_managed boolean, id text, name text, type text)'
+  );
+  await sql(
+    "INSERT INTO aws_organizations_account_parents (request_account_id, id, parent_id, type) VALUES ($1, $2, 'r-root', 'ROOT'), ($1, $1, 'r-root', 'ROOT')",
+    [a, m]
+  );
+  await sql(
+    "INSERT INTO aws_organizations_policies (account_id, content, id, name, type) VALUES ($1, $2, 'p-s3', 'p-s3', 'SERVICE_CONTROL_POLICY')",
+    [a, JSON.stringify(doc(allow('s3:*')))]
+  );
   await loadAccounts(db.client, ownAccountBuilder, otherAccountBuilder, memberBuilder);
   await sql("INSERT INTO ciem.aws_scp_targets (policy_id, target_id) VALUES ('p-s3', 'r-root'), ('p-s3', $1)", [m]);
   await sql('SELECT ciem.refresh()');
@@ -129,7 +194,15 @@ describe('same-account trust that names the caller (Policy evaluation logic)', (
 describe('trust of the account (AWS JSON policy elements: Principal, AWS account principals)', () => {
   test('account trust needs an identity policy', async () => {
     const edges = await callersOf('account-root');
-    expect(names(edges)).toEqual([`${a}:role/self`, `${a}:role/session-caller`, `${a}:user/assumer`, `${a}:user/denied`, `${a}:user/listed`, `${a}:user/listed-bounded`, `${a}:user/other-assumer`]);
+    expect(names(edges)).toEqual([
+      `${a}:role/self`,
+      `${a}:role/session-caller`,
+      `${a}:user/assumer`,
+      `${a}:user/denied`,
+      `${a}:user/listed`,
+      `${a}:user/listed-bounded`,
+      `${a}:user/other-assumer`,
+    ]);
     expect(edges.every((edge) => edge.identity_policy_required && edge.identity_decision === 'allowed')).toBe(true);
   });
 
@@ -144,7 +217,9 @@ describe('trust of the account (AWS JSON policy elements: Principal, AWS account
   });
 
   test('policy variable resolves per caller (IAM User Guide, "Policy variables")', async () => {
-    const result = await db.client.query('SELECT role_arn FROM ciem.aws_assume_role_edges WHERE caller_arn = $1', [userArn('variable', a)]);
+    const result = await db.client.query('SELECT role_arn FROM ciem.aws_assume_role_edges WHERE caller_arn = $1', [
+      userArn('variable', a),
+    ]);
     expect(result.rows.map((row) => row.role_arn)).toEqual([roleArn('variable-role', a)]);
   });
 
@@ -212,17 +287,28 @@ describe('reading the edges', () => {
     );
     expect(result.rows[0].trust_statement_indexes).toEqual([0]);
     expect(result.rows[0].trust_deny_statement_indexes).toEqual([1]);
-    expect(result.rows[0].permission_statements).toEqual([expect.objectContaining({ policy_name: 'assume', effect: 'Allow', via: 'direct' })]);
+    expect(result.rows[0].permission_statements).toEqual([
+      expect.objectContaining({ policy_name: 'assume', effect: 'Allow', via: 'direct' }),
+    ]);
   });
 
   test('reading by role or by caller gives the rows of a full read', async () => {
     const all = (await db.client.query('SELECT caller_arn, role_arn FROM ciem.aws_assume_role_edges')).rows;
     for (const roleName of ['account-root', 'public', 'names-user', 'cross-root', 'session', 'deny-not-principal']) {
-      const expected = all.filter((row) => row.role_arn === roleArn(roleName, a)).map((row) => row.caller_arn).sort();
+      const expected = all
+        .filter((row) => row.role_arn === roleArn(roleName, a))
+        .map((row) => row.caller_arn)
+        .sort();
       expect((await callersOf(roleName)).map((edge) => edge.caller_arn).sort()).toEqual(expected);
     }
-    const byCaller = await db.client.query('SELECT role_arn FROM ciem.aws_assume_role_edges WHERE caller_arn = $1 ORDER BY 1', [userArn('assumer', a)]);
-    const expected = all.filter((row) => row.caller_arn === userArn('assumer', a)).map((row) => row.role_arn).sort();
+    const byCaller = await db.client.query(
+      'SELECT role_arn FROM ciem.aws_assume_role_edges WHERE caller_arn = $1 ORDER BY 1',
+      [userArn('assumer', a)]
+    );
+    const expected = all
+      .filter((row) => row.caller_arn === userArn('assumer', a))
+      .map((row) => row.role_arn)
+      .sort();
     expect(byCaller.rows.map((row) => row.role_arn).sort()).toEqual(expected);
   });
 });

@@ -29,29 +29,42 @@ export const root = (account: string) => `arn:aws:iam::${account}:root`;
  * listed from ownAccount as the management account.
  */
 export async function createOrganization(client: Client): Promise<void> {
-  await client.query('CREATE TABLE aws_organizations (_cq_id uuid, request_account_id text, arn text, id text, master_account_id text)');
-  await client.query('CREATE TABLE aws_organizations_accounts (_cq_id uuid, request_account_id text, arn text, id text, name text, status text)');
-  await client.query('INSERT INTO aws_organizations (request_account_id, id, master_account_id) VALUES ($1, $2, $1)', [ownAccount, organizationId]);
-  for (const [account, name] of [[ownAccount, 'trust-own'], [orgAccount, 'trust-sibling']]) {
-    await client.query("INSERT INTO aws_organizations_accounts (request_account_id, id, name, status) VALUES ($1, $2, $3, 'ACTIVE')", [
-      ownAccount,
-      account,
-      name,
-    ]);
+  await client.query(
+    'CREATE TABLE aws_organizations (_cq_id uuid, request_account_id text, arn text, id text, master_account_id text)'
+  );
+  await client.query(
+    'CREATE TABLE aws_organizations_accounts (_cq_id uuid, request_account_id text, arn text, id text, name text, status text)'
+  );
+  await client.query('INSERT INTO aws_organizations (request_account_id, id, master_account_id) VALUES ($1, $2, $1)', [
+    ownAccount,
+    organizationId,
+  ]);
+  for (const [account, name] of [
+    [ownAccount, 'trust-own'],
+    [orgAccount, 'trust-sibling'],
+  ]) {
+    await client.query(
+      "INSERT INTO aws_organizations_accounts (request_account_id, id, name, status) VALUES ($1, $2, $3, 'ACTIVE')",
+      [ownAccount, account, name]
+    );
   }
 }
 
 /** The CloudQuery tables that hold resource-based policies, with the columns the staging views read. */
 const resourceTables: Record<string, string> = {
-  aws_s3_bucket_policies: '_cq_id uuid, _cq_sync_time timestamp, account_id text, bucket_arn text, policy_json jsonb, policy text',
-  aws_s3_bucket_public_access_blocks: '_cq_id uuid, account_id text, bucket_arn text, public_access_block_configuration jsonb',
-  aws_s3_accounts: '_cq_id uuid, account_id text, block_public_acls boolean, restrict_public_buckets boolean, config_exists boolean',
+  aws_s3_bucket_policies:
+    '_cq_id uuid, _cq_sync_time timestamp, account_id text, bucket_arn text, policy_json jsonb, policy text',
+  aws_s3_bucket_public_access_blocks:
+    '_cq_id uuid, account_id text, bucket_arn text, public_access_block_configuration jsonb',
+  aws_s3_accounts:
+    '_cq_id uuid, account_id text, block_public_acls boolean, restrict_public_buckets boolean, config_exists boolean',
   aws_kms_keys: '_cq_id uuid, account_id text, arn text, key_manager text',
   aws_kms_key_policies: '_cq_id uuid, _cq_sync_time timestamp, account_id text, key_arn text, name text, policy jsonb',
   aws_lambda_functions: '_cq_id uuid, _cq_sync_time timestamp, account_id text, arn text, policy_document jsonb',
   aws_sqs_queues: '_cq_id uuid, _cq_sync_time timestamp, account_id text, arn text, policy jsonb',
   aws_sns_topics: '_cq_id uuid, _cq_sync_time timestamp, account_id text, arn text, policy jsonb',
-  aws_ecr_repository_policies: '_cq_id uuid, _cq_sync_time timestamp, account_id text, repository_arn text, policy_json jsonb',
+  aws_ecr_repository_policies:
+    '_cq_id uuid, _cq_sync_time timestamp, account_id text, repository_arn text, policy_json jsonb',
   aws_secretsmanager_secrets: '_cq_id uuid, _cq_sync_time timestamp, account_id text, arn text, policy jsonb',
 };
 
@@ -80,7 +93,7 @@ export async function insertResourcePolicy(
   account = ownAccount
 ): Promise<void> {
   const { table, arn: arnColumn, policy: policyColumn } = policyColumns[resourceType];
-  const name = resourceType === 'kms_key' ? ", name" : '';
+  const name = resourceType === 'kms_key' ? ', name' : '';
   const nameValue = resourceType === 'kms_key' ? ", 'default'" : '';
   await client.query(
     `INSERT INTO ${table} (_cq_id, account_id, ${arnColumn}, ${policyColumn}${name}) VALUES (gen_random_uuid(), $1, $2, $3${nameValue})`,

@@ -19,14 +19,26 @@ const file = (name: string, content: string) => {
   writeFileSync(target, content);
   return target;
 };
-const importFile = (target: string, ...extra: string[]) => runCli(['import', 'known-accounts', target, '--database-url', db.url, ...extra]);
+const importFile = (target: string, ...extra: string[]) =>
+  runCli(['import', 'known-accounts', target, '--database-url', db.url, ...extra]);
 const rows = async () =>
-  (await db.client.query('SELECT source, account_id, name, owner_type FROM ciem.trusted_accounts ORDER BY source, account_id, name')).rows;
+  (
+    await db.client.query(
+      'SELECT source, account_id, name, owner_type FROM ciem.trusted_accounts ORDER BY source, account_id, name'
+    )
+  ).rows;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   dir = mkdtempSync(path.join(os.tmpdir(), 'openciem-known-accounts-'));
-  await loadAccounts(db.client, caseAccountBuilder(ownAccount).role({ name: 'vendor', ageDays: 10, trust: trust(allowAssume({ AWS: root(vendorAccount) })) }));
+  await loadAccounts(
+    db.client,
+    caseAccountBuilder(ownAccount).role({
+      name: 'vendor',
+      ageDays: 10,
+      trust: trust(allowAssume({ AWS: root(vendorAccount) })),
+    })
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -35,7 +47,10 @@ afterAll(async () => {
 });
 
 test('import loads the list under the file name and refreshes classification', async () => {
-  const target = file('accounts.yaml', `- name: 'Vendor'\n  source: ['https://example.com']\n  accounts: ['${vendorAccount}']\n- name: ELB logs\n  type: aws\n  accounts: [012615275169]\n`);
+  const target = file(
+    'accounts.yaml',
+    `- name: 'Vendor'\n  source: ['https://example.com']\n  accounts: ['${vendorAccount}']\n- name: ELB logs\n  type: aws\n  accounts: [012615275169]\n`
+  );
   const result = importFile(target);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
@@ -44,7 +59,9 @@ test('import loads the list under the file name and refreshes classification', a
     { source: 'accounts.yaml', account_id: '012615275169', name: 'ELB logs', owner_type: 'aws' },
     { source: 'accounts.yaml', account_id: vendorAccount, name: 'Vendor', owner_type: null },
   ]);
-  const classified = await db.client.query('SELECT classification FROM ciem.cross_account_trust WHERE role_arn = $1', [roleArn('vendor', ownAccount)]);
+  const classified = await db.client.query('SELECT classification FROM ciem.cross_account_trust WHERE role_arn = $1', [
+    roleArn('vendor', ownAccount),
+  ]);
   expect(classified.rows[0].classification).toBe('trusted_third_party');
 });
 
@@ -61,10 +78,15 @@ test('import replaces the same source and keeps others', async () => {
 
 test('invalid account id names file, entry and value and changes nothing', async () => {
   const before = await rows();
-  const target = file('accounts.yaml', "- name: Good\n  accounts: ['111111111111']\n- name: Bad\n  accounts: ['12345']\n");
+  const target = file(
+    'accounts.yaml',
+    "- name: Good\n  accounts: ['111111111111']\n- name: Bad\n  accounts: ['12345']\n"
+  );
   const result = importFile(target);
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain(`invalid known-accounts file ${target}: entry 2 (Bad) has the account id "12345", which is not 12 digits`);
+  expect(result.stderr).toContain(
+    `invalid known-accounts file ${target}: entry 2 (Bad) has the account id "12345", which is not 12 digits`
+  );
   expect(await rows()).toEqual(before);
 });
 

@@ -17,7 +17,10 @@ let db: TestDatabase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await importAuthorizationDetails(db.client, exportFiles.cloudsplaining, { sourceSchema: 'public', accountId: vulnerable });
+  await importAuthorizationDetails(db.client, exportFiles.cloudsplaining, {
+    sourceSchema: 'public',
+    accountId: vulnerable,
+  });
   await importAuthorizationDetails(db.client, exportFiles.cloudmapper, { sourceSchema: 'public' });
   await migrate(db.client, { sourceSchema: 'public' });
 }, 180_000);
@@ -40,7 +43,9 @@ test('cloudmapper bad_role trusting {"AWS": "*"} is public', async () => {
   expect(row.principal_type).toBe('AWS');
   expect(row.trusted_principal).toBe('*');
   expect(row.classification).toBe('public');
-  expect((await findingsOf(db.client, badRole)).map((f) => `${f.category}:${f.severity}`)).toEqual(['public_trust:critical']);
+  expect((await findingsOf(db.client, badRole)).map((f) => `${f.category}:${f.severity}`)).toEqual([
+    'public_trust:critical',
+  ]);
 });
 
 test('privesc-permissive-role-trust trusts its own account', async () => {
@@ -52,7 +57,11 @@ test('privesc-permissive-role-trust trusts its own account', async () => {
 
 test('privesc-permissive-role-trust is reached by principals allowed sts:AssumeRole', async () => {
   const user = `arn:aws:iam::${vulnerable}:user/privesc14-UpdatingAssumeRolePolicy-user`;
-  expect(await edge(user, role('privesc-permissive-role-trust'))).toEqual({ trust_match: 'account', identity_policy_required: true, conditional: false });
+  expect(await edge(user, role('privesc-permissive-role-trust'))).toEqual({
+    trust_match: 'account',
+    identity_policy_required: true,
+    conditional: false,
+  });
 });
 
 test('AssumeRole chain roles trust the previous role of their account', async () => {
@@ -68,13 +77,21 @@ test('AssumeRole chain roles trust the previous role of their account', async ()
 
 test('AssumeRole chain is two edges that need no identity policy', async () => {
   const direct = { trust_match: 'principal_arn', identity_policy_required: false, conditional: false };
-  expect(await edge(role('privesc-AssumeRole-starting-role'), role('privesc-AssumeRole-intermediate-role'))).toEqual(direct);
-  expect(await edge(role('privesc-AssumeRole-intermediate-role'), role('privesc-AssumeRole-ending-role'))).toEqual(direct);
+  expect(await edge(role('privesc-AssumeRole-starting-role'), role('privesc-AssumeRole-intermediate-role'))).toEqual(
+    direct
+  );
+  expect(await edge(role('privesc-AssumeRole-intermediate-role'), role('privesc-AssumeRole-ending-role'))).toEqual(
+    direct
+  );
 });
 
 test('AssumeRole starting role trusts one SSO session', async () => {
   const [row] = await principalsOf(db.client, role('privesc-AssumeRole-starting-role'));
   expect(row.principal_kind).toBe('session');
   expect(row.classification).toBe('same_account');
-  expect(await edge(ssoAdmin, role('privesc-AssumeRole-starting-role'))).toEqual({ trust_match: 'role_session', identity_policy_required: true, conditional: true });
+  expect(await edge(ssoAdmin, role('privesc-AssumeRole-starting-role'))).toEqual({
+    trust_match: 'role_session',
+    identity_policy_required: true,
+    conditional: true,
+  });
 });

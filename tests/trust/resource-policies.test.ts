@@ -43,8 +43,18 @@ beforeAll(async () => {
   await createOrganization(client);
   await createResourceTables(client);
 
-  await insertResourcePolicy(client, 's3_bucket', bucket('public-read'), policyDocument(allow('*', 's3:GetObject', `${bucket('public-read')}/*`)));
-  await insertResourcePolicy(client, 's3_bucket', bucket('public-restricted'), policyDocument(allow('*', 's3:GetObject', `${bucket('public-restricted')}/*`)));
+  await insertResourcePolicy(
+    client,
+    's3_bucket',
+    bucket('public-read'),
+    policyDocument(allow('*', 's3:GetObject', `${bucket('public-read')}/*`))
+  );
+  await insertResourcePolicy(
+    client,
+    's3_bucket',
+    bucket('public-restricted'),
+    policyDocument(allow('*', 's3:GetObject', `${bucket('public-restricted')}/*`))
+  );
   await client.query(
     `INSERT INTO aws_s3_bucket_public_access_blocks (account_id, bucket_arn, public_access_block_configuration)
      VALUES ($1, $2, '{"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}')`,
@@ -54,7 +64,11 @@ beforeAll(async () => {
     client,
     's3_bucket',
     bucket('vpce-only'),
-    policyDocument(allow('*', 's3:GetObject', `${bucket('vpce-only')}/*`, { Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } }))
+    policyDocument(
+      allow('*', 's3:GetObject', `${bucket('vpce-only')}/*`, {
+        Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
+      })
+    )
   );
   await insertResourcePolicy(
     client,
@@ -62,31 +76,60 @@ beforeAll(async () => {
     bucket('trail-logs'),
     policyDocument(
       allow({ Service: 'cloudtrail.amazonaws.com' }, 's3:PutObject', `${bucket('trail-logs')}/AWSLogs/*`),
-      allow({ Service: 'cloudtrail.amazonaws.com' }, 's3:GetBucketAcl', bucket('trail-logs'), { Condition: { StringEquals: { 'aws:SourceAccount': ownAccount } } })
+      allow({ Service: 'cloudtrail.amazonaws.com' }, 's3:GetBucketAcl', bucket('trail-logs'), {
+        Condition: { StringEquals: { 'aws:SourceAccount': ownAccount } },
+      })
     )
   );
 
   // The key policy of an AWS-managed key: "*" narrowed to callers of the owning account through one service.
-  await client.query("INSERT INTO aws_kms_keys (account_id, arn, key_manager) VALUES ($1, $2, 'AWS')", [ownAccount, key('aws-managed')]);
+  await client.query("INSERT INTO aws_kms_keys (account_id, arn, key_manager) VALUES ($1, $2, 'AWS')", [
+    ownAccount,
+    key('aws-managed'),
+  ]);
   await insertResourcePolicy(
     client,
     'kms_key',
     key('aws-managed'),
     policyDocument(
       allow({ AWS: '*' }, ['kms:Encrypt', 'kms:Decrypt'], '*', {
-        Condition: { StringEquals: { 'kms:CallerAccount': ownAccount, 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': ownAccount, 'kms:ViaService': `s3.${region}.amazonaws.com` },
+        },
       })
     )
   );
-  await insertResourcePolicy(client, 'kms_key', key('shared'), policyDocument(allow({ AWS: root(ownAccount) }, 'kms:*', '*'), allow({ AWS: root(strangerAccount) }, 'kms:Decrypt', '*')));
+  await insertResourcePolicy(
+    client,
+    'kms_key',
+    key('shared'),
+    policyDocument(
+      allow({ AWS: root(ownAccount) }, 'kms:*', '*'),
+      allow({ AWS: root(strangerAccount) }, 'kms:Decrypt', '*')
+    )
+  );
 
-  await insertResourcePolicy(client, 'sqs_queue', queue('orders'), policyDocument(allow({ AWS: root(orgAccount) }, 'sqs:SendMessage', queue('orders'))));
-  await insertResourcePolicy(client, 'sqs_queue', queue('events'), policyDocument(allow({ Service: 'sns.amazonaws.com' }, 'sqs:SendMessage', queue('events'))));
+  await insertResourcePolicy(
+    client,
+    'sqs_queue',
+    queue('orders'),
+    policyDocument(allow({ AWS: root(orgAccount) }, 'sqs:SendMessage', queue('orders')))
+  );
+  await insertResourcePolicy(
+    client,
+    'sqs_queue',
+    queue('events'),
+    policyDocument(allow({ Service: 'sns.amazonaws.com' }, 'sqs:SendMessage', queue('events')))
+  );
   await insertResourcePolicy(
     client,
     'sqs_queue',
     queue('events-guarded'),
-    policyDocument(allow({ Service: 'sns.amazonaws.com' }, 'sqs:SendMessage', queue('events-guarded'), { Condition: { ArnEquals: { 'aws:SourceArn': topic('alerts') } } }))
+    policyDocument(
+      allow({ Service: 'sns.amazonaws.com' }, 'sqs:SendMessage', queue('events-guarded'), {
+        Condition: { ArnEquals: { 'aws:SourceArn': topic('alerts') } },
+      })
+    )
   );
   await insertResourcePolicy(
     client,
@@ -95,25 +138,44 @@ beforeAll(async () => {
     // SNS's default topic policy (Version 2008-10-17) grants "*" only to callers of the owning account.
     {
       Version: '2008-10-17',
-      Statement: [allow({ AWS: '*' }, ['SNS:Publish', 'SNS:Subscribe'], topic('alerts'), { Condition: { StringEquals: { 'AWS:SourceOwner': ownAccount } } })],
+      Statement: [
+        allow({ AWS: '*' }, ['SNS:Publish', 'SNS:Subscribe'], topic('alerts'), {
+          Condition: { StringEquals: { 'AWS:SourceOwner': ownAccount } },
+        }),
+      ],
     } as never
   );
-  await insertResourcePolicy(client, 'lambda_function', lambda('thumbnail'), policyDocument(allow({ Service: 's3.amazonaws.com' }, 'lambda:InvokeFunction', lambda('thumbnail'))));
-  await insertResourcePolicy(client, 'ecr_repository', repository('base'), policyDocument(allow({ AWS: root(vendorAccount) }, ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], '*')));
+  await insertResourcePolicy(
+    client,
+    'lambda_function',
+    lambda('thumbnail'),
+    policyDocument(allow({ Service: 's3.amazonaws.com' }, 'lambda:InvokeFunction', lambda('thumbnail')))
+  );
+  await insertResourcePolicy(
+    client,
+    'ecr_repository',
+    repository('base'),
+    policyDocument(allow({ AWS: root(vendorAccount) }, ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], '*'))
+  );
   await insertResourcePolicy(
     client,
     'secretsmanager_secret',
     secret('db'),
-    policyDocument(allow({ AWS: `arn:aws:iam::${strangerAccount}:role/reader` }, 'secretsmanager:GetSecretValue', '*'), {
-      Effect: 'Deny',
-      Principal: { AWS: `arn:aws:iam::${strangerAccount}:role/reader` },
-      Action: 'secretsmanager:*',
-      Resource: '*',
-    })
+    policyDocument(
+      allow({ AWS: `arn:aws:iam::${strangerAccount}:role/reader` }, 'secretsmanager:GetSecretValue', '*'),
+      {
+        Effect: 'Deny',
+        Principal: { AWS: `arn:aws:iam::${strangerAccount}:role/reader` },
+        Action: 'secretsmanager:*',
+        Resource: '*',
+      }
+    )
   );
 
   await loadAccounts(db.client, caseAccountBuilder(ownAccount).role({ name: 'app', ageDays: 10, trust: ec2Trust }));
-  await client.query("INSERT INTO ciem.trusted_accounts (account_id, name, source) VALUES ($1, 'Vendor', 'test')", [vendorAccount]);
+  await client.query("INSERT INTO ciem.trusted_accounts (account_id, name, source) VALUES ($1, 'Vendor', 'test')", [
+    vendorAccount,
+  ]);
   await client.query('SELECT ciem.refresh()');
 }, 120_000);
 
@@ -143,8 +205,8 @@ test('S3 bucket policy of "*" is public and critical', async () => {
   expect(finding.title).toBe('S3 bucket public-read grants s3:GetObject to anyone');
 });
 
-// Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage": RestrictPublicBuckets
-// limits a public policy to AWS services and the bucket owner's account.
+// Amazon S3 API Reference, PublicAccessBlockConfiguration: RestrictPublicBuckets limits a bucket
+// with a public policy to AWS service principals and users of the bucket owner's account.
 test('RestrictPublicBuckets lowers a public bucket to low', async () => {
   const [finding] = await findingsOf(db.client, bucket('public-restricted'));
   expect(`${finding.category}:${finding.severity}`).toBe('public_trust:low');
@@ -210,7 +272,10 @@ test('secret granted and denied to the same role is no finding', async () => {
 test('without the source tables only role trust policies are read', async () => {
   const other = await createTestDatabase();
   try {
-    await loadAccounts(other.client, caseAccountBuilder(ownAccount).role({ name: 'app', ageDays: 10, trust: ec2Trust }));
+    await loadAccounts(
+      other.client,
+      caseAccountBuilder(ownAccount).role({ name: 'app', ageDays: 10, trust: ec2Trust })
+    );
     const result = await other.client.query('SELECT count(*)::integer AS n FROM ciem.resource_policy_access');
     expect(result.rows[0].n).toBe(0);
   } finally {

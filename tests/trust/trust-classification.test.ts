@@ -20,7 +20,11 @@ import {
 // Principal"; NotPrincipal follows "AWS JSON policy elements: NotPrincipal"; Deny wins over Allow
 // ("Policy evaluation logic").
 
-const role = (name: string, ...statements: Parameters<typeof trust>) => ({ name, ageDays: 10, trust: trust(...statements) });
+const role = (name: string, ...statements: Parameters<typeof trust>) => ({
+  name,
+  ageDays: 10,
+  trust: trust(...statements),
+});
 const arn = (name: string) => roleArn(name, ownAccount);
 
 const account = caseAccountBuilder(ownAccount)
@@ -32,33 +36,169 @@ const account = caseAccountBuilder(ownAccount)
   .role(role('aws-star', allowAssume({ AWS: '*' })))
   .role(role('deleted-principal', allowAssume({ AWS: 'AROA3XFRBF23VEXAMPLE1' })))
   .role(role('service', allowAssume({ Service: 'lambda.amazonaws.com' })))
-  .role(role('saml', allowAssume({ Federated: `arn:aws:iam::${ownAccount}:saml-provider/Okta` }, {}, 'sts:AssumeRoleWithSAML')))
-  .role(role('oidc', allowAssume({ Federated: `arn:aws:iam::${ownAccount}:oidc-provider/token.actions.githubusercontent.com` }, {}, 'sts:AssumeRoleWithWebIdentity')))
+  .role(
+    role(
+      'saml',
+      allowAssume({ Federated: `arn:aws:iam::${ownAccount}:saml-provider/Okta` }, {}, 'sts:AssumeRoleWithSAML')
+    )
+  )
+  .role(
+    role(
+      'oidc',
+      allowAssume(
+        { Federated: `arn:aws:iam::${ownAccount}:oidc-provider/token.actions.githubusercontent.com` },
+        {},
+        'sts:AssumeRoleWithWebIdentity'
+      )
+    )
+  )
   .role(role('session', allowAssume({ AWS: `arn:aws:sts::${strangerAccount}:assumed-role/deployer/ci` })))
-  .role(role('star-org-id', allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } } })))
-  .role(role('star-other-org', allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-someoneelse' } } })))
-  .role(role('star-org-key-case', allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'AWS:principalorgid': organizationId } } })))
-  .role(role('star-principal-account', allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'aws:PrincipalAccount': ownAccount } } })))
-  .role(role('star-principal-arn', allowAssume({ AWS: '*' }, { Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${strangerAccount}:role/*` } } })))
-  .role(role('star-two-accounts', allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'aws:PrincipalAccount': [ownAccount, strangerAccount] } } })))
-  .role(role('star-external-id', allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'sts:ExternalId': 'abc' } } })))
-  .role(role('star-if-exists', allowAssume({ AWS: '*' }, { Condition: { StringEqualsIfExists: { 'aws:PrincipalOrgID': organizationId } } })))
-  .role(role('star-for-all-values', allowAssume({ AWS: '*' }, { Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': organizationId } } })))
-  .role(role('star-like-everything', allowAssume({ AWS: '*' }, { Condition: { StringLike: { 'aws:PrincipalOrgID': '*' } } })))
-  .role(role('star-deny-outside-org', allowAssume({ AWS: '*' }), denyAssume('*', { Condition: { StringNotEquals: { 'aws:PrincipalOrgID': organizationId } } })))
-  .role(role('star-deny-either', allowAssume({ AWS: '*' }), denyAssume('*', { Condition: { StringNotEquals: { 'aws:PrincipalOrgID': organizationId, 'aws:SourceIp': '10.0.0.0/8' } } })))
-  .role(role('star-deny-mixed', allowAssume({ AWS: '*' }), denyAssume('*', { Condition: { StringNotEquals: { 'aws:PrincipalOrgID': organizationId }, Bool: { 'aws:SecureTransport': 'false' } } })))
-  .role(role('star-deny-not-principal', allowAssume({ AWS: '*' }), { Effect: 'Deny', NotPrincipal: { AWS: root(orgAccount) }, Action: 'sts:AssumeRole' }))
-  .role(role('not-principal-allow', { Effect: 'Allow', NotPrincipal: { AWS: root(strangerAccount) }, Action: 'sts:AssumeRole' }))
+  .role(
+    role(
+      'star-org-id',
+      allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } } })
+    )
+  )
+  .role(
+    role(
+      'star-other-org',
+      allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-someoneelse' } } })
+    )
+  )
+  .role(
+    role(
+      'star-org-key-case',
+      allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'AWS:principalorgid': organizationId } } })
+    )
+  )
+  .role(
+    role(
+      'star-principal-account',
+      allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'aws:PrincipalAccount': ownAccount } } })
+    )
+  )
+  .role(
+    role(
+      'star-principal-arn',
+      allowAssume(
+        { AWS: '*' },
+        { Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${strangerAccount}:role/*` } } }
+      )
+    )
+  )
+  .role(
+    role(
+      'star-two-accounts',
+      allowAssume(
+        { AWS: '*' },
+        { Condition: { StringEquals: { 'aws:PrincipalAccount': [ownAccount, strangerAccount] } } }
+      )
+    )
+  )
+  .role(
+    role('star-external-id', allowAssume({ AWS: '*' }, { Condition: { StringEquals: { 'sts:ExternalId': 'abc' } } }))
+  )
+  .role(
+    role(
+      'star-if-exists',
+      allowAssume({ AWS: '*' }, { Condition: { StringEqualsIfExists: { 'aws:PrincipalOrgID': organizationId } } })
+    )
+  )
+  .role(
+    role(
+      'star-for-all-values',
+      allowAssume(
+        { AWS: '*' },
+        { Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': organizationId } } }
+      )
+    )
+  )
+  .role(
+    role(
+      'star-like-everything',
+      allowAssume({ AWS: '*' }, { Condition: { StringLike: { 'aws:PrincipalOrgID': '*' } } })
+    )
+  )
+  .role(
+    role(
+      'star-deny-outside-org',
+      allowAssume({ AWS: '*' }),
+      denyAssume('*', { Condition: { StringNotEquals: { 'aws:PrincipalOrgID': organizationId } } })
+    )
+  )
+  .role(
+    role(
+      'star-deny-either',
+      allowAssume({ AWS: '*' }),
+      denyAssume('*', {
+        Condition: { StringNotEquals: { 'aws:PrincipalOrgID': organizationId, 'aws:SourceIp': '10.0.0.0/8' } },
+      })
+    )
+  )
+  .role(
+    role(
+      'star-deny-mixed',
+      allowAssume({ AWS: '*' }),
+      denyAssume('*', {
+        Condition: {
+          StringNotEquals: { 'aws:PrincipalOrgID': organizationId },
+          Bool: { 'aws:SecureTransport': 'false' },
+        },
+      })
+    )
+  )
+  .role(
+    role('star-deny-not-principal', allowAssume({ AWS: '*' }), {
+      Effect: 'Deny',
+      NotPrincipal: { AWS: root(orgAccount) },
+      Action: 'sts:AssumeRole',
+    })
+  )
+  .role(
+    role('not-principal-allow', {
+      Effect: 'Allow',
+      NotPrincipal: { AWS: root(strangerAccount) },
+      Action: 'sts:AssumeRole',
+    })
+  )
   .role(role('deny-everyone', allowAssume({ AWS: root(strangerAccount) }), denyAssume({ AWS: '*' })))
-  .role(role('deny-account', allowAssume({ AWS: [root(strangerAccount), root(orgAccount)] }), denyAssume({ AWS: strangerAccount })))
-  .role(role('deny-conditional', allowAssume({ AWS: root(strangerAccount) }), denyAssume('*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } })))
+  .role(
+    role(
+      'deny-account',
+      allowAssume({ AWS: [root(strangerAccount), root(orgAccount)] }),
+      denyAssume({ AWS: strangerAccount })
+    )
+  )
+  .role(
+    role(
+      'deny-conditional',
+      allowAssume({ AWS: root(strangerAccount) }),
+      denyAssume('*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } })
+    )
+  )
   .role(role('deny-other-action', allowAssume({ AWS: root(strangerAccount) }), denyAssume('*', {}, 'sts:TagSession')))
   .role(role('tag-session-only', allowAssume({ AWS: root(strangerAccount) }, {}, 'sts:TagSession')))
-  .role(role('expired', allowAssume({ AWS: root(strangerAccount) }, { Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } })))
-  .role(role('vendor-external-id', allowAssume({ AWS: root(vendorAccount) }, { Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } } })))
+  .role(
+    role(
+      'expired',
+      allowAssume(
+        { AWS: root(strangerAccount) },
+        { Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } }
+      )
+    )
+  )
+  .role(
+    role(
+      'vendor-external-id',
+      allowAssume({ AWS: root(vendorAccount) }, { Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } } })
+    )
+  )
   // The Statement element may be a single object (IAM User Guide, "Statement" element).
-  .role({ name: 'statement-object', ageDays: 10, trust: { Version: '2012-10-17', Statement: allowAssume({ AWS: root(orgAccount) }) as never } });
+  .role({
+    name: 'statement-object',
+    ageDays: 10,
+    trust: { Version: '2012-10-17', Statement: allowAssume({ AWS: root(orgAccount) }) as never },
+  });
 
 let db: TestDatabase;
 
@@ -66,10 +206,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await createOrganization(db.client);
   await loadAccounts(db.client, account);
-  await db.client.query(
-    "INSERT INTO ciem.trusted_accounts (account_id, name, source) VALUES ($1, 'Vendor', 'test')",
-    [vendorAccount]
-  );
+  await db.client.query("INSERT INTO ciem.trusted_accounts (account_id, name, source) VALUES ($1, 'Vendor', 'test')", [
+    vendorAccount,
+  ]);
   await db.client.query('SELECT ciem.refresh()');
 }, 120_000);
 
@@ -107,7 +246,11 @@ describe('principal forms (AWS JSON policy elements: Principal)', () => {
   test('principal list gives one row per entry', async () => {
     const rows = await principalsOf(db.client, arn('principal-list'));
     const classes = Object.fromEntries(rows.map((row) => [row.trusted_account_id, row.classification]));
-    expect(classes).toEqual({ [ownAccount]: 'same_account', [orgAccount]: 'same_organization', [vendorAccount]: 'trusted_third_party' });
+    expect(classes).toEqual({
+      [ownAccount]: 'same_account',
+      [orgAccount]: 'same_organization',
+      [vendorAccount]: 'trusted_third_party',
+    });
   });
 
   test('Principal "*" and {"AWS": "*"} are both public', async () => {
