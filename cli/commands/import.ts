@@ -3,6 +3,12 @@ import type { Command } from 'commander';
 import { connect } from '../db/connection';
 import { refreshIfMigrated } from '../engine/refresh';
 import { importAuthorizationDetails } from '../import/aws-authz/import';
+import { defaultSource, importKnownAccounts } from '../trust/import-known-accounts';
+
+interface KnownAccountsCommandOptions {
+  databaseUrl?: string;
+  source?: string;
+}
 
 interface ImportCommandOptions {
   databaseUrl?: string;
@@ -39,6 +45,33 @@ export function registerImport(program: Command): void {
           `Imported account ${summary.accountId} from ${file} into schema ${summary.schema}: ` +
             `${count('aws_iam_users')} users, ${count('aws_iam_groups')} groups, ${count('aws_iam_roles')} roles, ` +
             `${count('aws_iam_policies')} policies (${total} rows in ${summary.counts.length} tables).`
+        );
+      } finally {
+        await client.end();
+      }
+    });
+
+  importCommand
+    .command('known-accounts')
+    .description(
+      'Load a list of known AWS accounts (accounts.yaml of the known_aws_accounts project, or your own list in that format) ' +
+        'into ciem.trusted_accounts, replacing the list imported before from the same source'
+    )
+    .argument('<file>', 'YAML list of entries with name, accounts and optionally source and type')
+    .option(
+      '--source <label>',
+      'label of this list; an import replaces the rows with the same label (default: the file name)'
+    )
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
+    .action(async (file: string, options: KnownAccountsCommandOptions) => {
+      const client = await connect(options);
+      try {
+        const summary = await importKnownAccounts(client, file, options.source ?? defaultSource(file));
+        // Trust classification reads the list, so the views are recomputed after the import's transaction.
+        await refreshIfMigrated(client);
+        console.log(
+          `Imported ${summary.accounts} accounts of ${summary.entries} names from ${file} as source "${summary.source}" ` +
+            `(replaced ${summary.replaced} rows of that source).`
         );
       } finally {
         await client.end();
