@@ -6,7 +6,7 @@
 -- asks for one principal and one action or all of them; the finding rules ask for the few
 -- thousand actions that matter, for every principal, in one pass. From here on
 -- evaluate_principal calls this function, so the two cannot drift apart.
-CREATE FUNCTION ciem.evaluate_principals(p_principals text[], p_actions text[], p_resource text, p_at timestamptz)
+CREATE FUNCTION ciem.evaluate_principals(p_principals text[], p_actions text[], p_resource text, p_at timestamptz, p_detail boolean)
 RETURNS TABLE (
     principal_arn text,
     action text,
@@ -82,7 +82,8 @@ matched AS (
       JOIN ciem.aws_action_set_actions x ON x.action_set_key = l.action_set_key
       JOIN ciem.aws_actions a ON a.action = x.action
      WHERE p_resource = '*'
-       AND (p_actions IS NULL OR x.action = ANY (p_actions))
+       -- A hashed set: with thousands of requested actions, = ANY would scan the array per row.
+       AND (p_actions IS NULL OR x.action IN (SELECT unnest(p_actions)))
     UNION ALL
     SELECT l.*, requested.action, true
       FROM live l
@@ -115,7 +116,9 @@ per_action AS (
                'effect', m.effect,
                'condition_state', m.condition_state,
                'condition', m.condition,
-               CASE WHEN m.is_not_resource THEN 'not_resource' ELSE 'resource' END, m.resolved_patterns)) AS statements
+               CASE WHEN m.is_not_resource THEN 'not_resource' ELSE 'resource' END, m.resolved_patterns))
+               -- Without detail the statements are left out, which halves the cost of many principals.
+               FILTER (WHERE p_detail) AS statements
       FROM matched m
       LEFT JOIN LATERAL unnest(m.resolved_patterns) AS r(pattern) ON true
      GROUP BY m.subject, m.matched_action
@@ -145,8 +148,8 @@ SELECT pa.subject, pa.action,
 END
 $$;
 
-COMMENT ON FUNCTION ciem.evaluate_principals(text[], text[], text, timestamptz) IS
-    'Decision per principal and action for the listed IAM users and roles and actions (NULL: every action of the catalogue), in one pass. Same rules as ciem.evaluate_principal.';
+COMMENT ON FUNCTION ciem.evaluate_principals(text[], text[], text, timestamptz, boolean) IS
+    'Decision per principal and action for the listed IAM users and roles and actions (NULL: every action of the catalogue), in one pass. Same rules as ciem.evaluate_principal; statements is NULL unless p_detail.';
 
 CREATE FUNCTION ciem.evaluate_principal_actions(p_principal text, p_actions text[], p_resource text, p_at timestamptz)
 RETURNS TABLE (
@@ -159,7 +162,7 @@ RETURNS TABLE (
 LANGUAGE sql STABLE
 AS $$
     SELECT e.action, e.decision, e.resource_patterns, e.denied_resource_patterns, e.statements
-      FROM ciem.evaluate_principals(ARRAY[p_principal], p_actions, p_resource, p_at) e
+      FROM ciem.evaluate_principals(ARRAY[p_principal], p_actions, p_resource, p_at, true) e
 $$;
 
 COMMENT ON FUNCTION ciem.evaluate_principal_actions(text, text[], text, timestamptz) IS
@@ -425,12 +428,12 @@ writes AS (
       JOIN ciem.aws_actions a ON a.action = x.action
      WHERE s.unscoped AND 'Write' = ANY (a.access_levels)
 )
-SELECT x.action_set_key, x.action, false AS write_sample, NULL::bigint AS write_count
+SELECT x.action_set_key, x.action, s.unscoped, false AS write_sample, NULL::bigint AS write_count
   FROM sets s
   JOIN ciem.aws_action_set_actions x ON x.action_set_key = s.action_set_key
   JOIN watched w ON w.action = x.action
 UNION
-SELECT w.action_set_key, w.action, true, w.write_count
+SELECT w.action_set_key, w.action, true, true, w.write_count
   FROM writes w
  WHERE w.rank <= 3
 WITH NO DATA;
@@ -438,7 +441,7 @@ WITH NO DATA;
 CREATE UNIQUE INDEX aws_action_set_risk_actions_key ON ciem.aws_action_set_risk_actions (action_set_key, action, write_sample);
 
 COMMENT ON MATERIALIZED VIEW ciem.aws_action_set_risk_actions IS
-    'Per Allow action set, the escalation and risk actions it names and up to three Write actions per service when its resource is open.';
+    'Per Allow action set, the escalation and risk actions it names (unscoped when the set leaves the resource open) and up to three Write actions per service when its resource is open.';
 
 -- The statements of an engine result that took part, without their patterns and conditions,
 -- which the full explain output keeps: enough for a reviewer to find each one.
@@ -543,10 +546,16 @@ COMMENT ON MATERIALIZED VIEW ciem.aws_admin_equivalent IS
     'IAM users and roles allowed every action on every resource after denies and boundaries; conditional when a Deny under a condition the data cannot decide stands in the way; scp_governed when SCPs of the organisation also apply to the account.';
 
 -- The engine's decisions on the escalation and risk actions, for every principal that holds an
--- Allow of one of them. Admin-equivalent principals are left out: they can do all of it.
+-- Allow of them. Admin-equivalent principals are left out: they can do all of it.
+--   Escalation: every action of each method whose actions the principal's Allow statements all
+--     name, with the statements (detail).
+--   Risk categories: actions the Allow statements grant on every resource, at most two per
+--     service and 24 per category, without statements; ciem.explain() gives them on demand.
 -- Principals with the same policies (through the same groups), boundary, account, type and
 -- service-linked flag get the same decisions, so the engine evaluates one representative of each
 -- such signature; a principal whose policies use variables such as ${aws:username} is its own.
+-- NOTE: categories are decided on that sample. A Deny that removes the sampled actions of a
+-- service but not the others hides the service from the category.
 CREATE MATERIALIZED VIEW ciem.aws_principal_risk_decisions AS
 WITH policy_variables AS MATERIALIZED (
     SELECT policy_key, bool_or(array_to_string(resource_patterns, ' ') LIKE '%${%') AS uses_variables
@@ -571,33 +580,75 @@ representatives AS MATERIALIZED (
       FROM signatures
      GROUP BY signature
 ),
-grants AS MATERIALIZED (
-    SELECT DISTINCT r.signature,
-           ciem.action_set_key(s.is_not_action, s.action_patterns, s.is_not_resource, s.resource_patterns) AS action_set_key
+granted AS MATERIALIZED (
+    SELECT r.signature, r.principal_arn, ra.action, bool_or(ra.unscoped) AS unscoped, max(ra.write_count) AS write_count
       FROM representatives r
       JOIN ciem.aws_principal_policies pp ON pp.principal_arn = r.principal_arn AND pp.via IN ('direct', 'group')
       JOIN ciem.aws_policy_statements s ON s.policy_key = pp.policy_key AND s.problem IS NULL AND s.effect = 'Allow'
+      JOIN ciem.aws_action_set_risk_actions ra
+        ON ra.action_set_key = ciem.action_set_key(s.is_not_action, s.action_patterns, s.is_not_resource, s.resource_patterns)
+     GROUP BY r.signature, r.principal_arn, ra.action
 ),
-requested AS MATERIALIZED (
-    SELECT DISTINCT g.signature, ra.action, max(ra.write_count) OVER (PARTITION BY g.signature) AS write_count
-      FROM grants g
-      JOIN ciem.aws_action_set_risk_actions ra ON ra.action_set_key = g.action_set_key
+method_sizes AS MATERIALIZED (
+    SELECT method_id, count(*) AS action_count
+      FROM ciem.privilege_escalation_method_actions
+     GROUP BY method_id
+    HAVING bool_and(action IS NOT NULL)
 ),
--- One pass of the engine for every representative, on every requested action; each signature
--- then keeps the actions it asked for.
+held_methods AS MATERIALIZED (
+    SELECT g.principal_arn, ma.method_id
+      FROM granted g
+      JOIN ciem.privilege_escalation_method_actions ma ON ma.action = g.action
+      JOIN method_sizes ms ON ms.method_id = ma.method_id
+     GROUP BY g.principal_arn, ma.method_id, ms.action_count
+    HAVING count(*) = ms.action_count
+),
+escalation_requests AS MATERIALIZED (
+    SELECT DISTINCT h.principal_arn, ma.action
+      FROM held_methods h
+      JOIN ciem.privilege_escalation_method_actions ma ON ma.method_id = h.method_id
+),
+category_actions AS (
+    SELECT category, action FROM ciem.aws_risk_actions
+    UNION ALL
+    SELECT 'infrastructure_modification', action FROM ciem.aws_actions WHERE 'Write' = ANY (access_levels)
+),
+category_requests AS MATERIALIZED (
+    SELECT DISTINCT principal_arn, action
+      FROM (SELECT ranked.*,
+                   row_number() OVER (PARTITION BY ranked.principal_arn, ranked.category ORDER BY ranked.in_service, ranked.action) AS in_category
+              FROM (SELECT g.principal_arn, g.action, c.category,
+                           row_number() OVER (PARTITION BY g.principal_arn, c.category, split_part(g.action, ':', 1) ORDER BY g.action) AS in_service
+                      FROM granted g
+                      JOIN category_actions c ON c.action = g.action
+                     WHERE g.unscoped) ranked
+             WHERE ranked.in_service <= 2) capped
+     WHERE in_category <= 24
+),
 decided AS MATERIALIZED (
-    SELECT e.*
+    SELECT e.*, true AS detailed
       FROM ciem.evaluate_principals(
-               ARRAY(SELECT r.principal_arn FROM representatives r WHERE r.signature IN (SELECT signature FROM requested)),
-               ARRAY(SELECT DISTINCT action FROM requested),
-               '*', now()) e
+               ARRAY(SELECT DISTINCT principal_arn FROM escalation_requests),
+               ARRAY(SELECT DISTINCT action FROM escalation_requests),
+               '*', now(), true) e
+      JOIN escalation_requests q ON q.principal_arn = e.principal_arn AND q.action = e.action
      WHERE e.decision IN ('allowed', 'conditional')
+    UNION ALL
+    SELECT e.*, false
+      FROM ciem.evaluate_principals(
+               ARRAY(SELECT DISTINCT principal_arn FROM category_requests),
+               ARRAY(SELECT DISTINCT action FROM category_requests),
+               '*', now(), false) e
+      JOIN category_requests q ON q.principal_arn = e.principal_arn AND q.action = e.action
+     WHERE e.decision IN ('allowed', 'conditional')
+       AND NOT EXISTS (SELECT 1 FROM escalation_requests x WHERE x.principal_arn = e.principal_arn AND x.action = e.action)
 )
-SELECT s.principal_arn, q.write_count, d.action, d.decision, d.resource_patterns, d.denied_resource_patterns, d.statements
+SELECT s.principal_arn, g.write_count, d.action, d.decision, d.resource_patterns, d.denied_resource_patterns,
+       coalesce(d.statements, '[]'::jsonb) AS statements, d.detailed
   FROM signatures s
   JOIN representatives r ON r.signature = s.signature
   JOIN decided d ON d.principal_arn = r.principal_arn
-  JOIN requested q ON q.signature = s.signature AND q.action = d.action
+  JOIN granted g ON g.principal_arn = r.principal_arn AND g.action = d.action
 WITH NO DATA;
 
 CREATE UNIQUE INDEX aws_principal_risk_decisions_key ON ciem.aws_principal_risk_decisions (principal_arn, action);
@@ -672,21 +723,38 @@ held AS (
 role_services AS MATERIALIZED (
     SELECT * FROM ciem.aws_role_trusted_services
 ),
+-- Principals share PassRole grants (one managed policy, many holders), so the roles each
+-- distinct grant reaches are found once per grant and account, not once per principal.
+pass_grants AS MATERIALIZED (
+    SELECT DISTINCT split_part(u.principal_arn, ':', 5) AS account_id, u.patterns, u.denied_resource_patterns, u.via_not_resource
+      FROM reaching u
+     WHERE u.action = 'iam:PassRole'
+),
+pass_grant_roles AS MATERIALIZED (
+    SELECT g.account_id, g.patterns, g.denied_resource_patterns, g.via_not_resource, t.role_arn, t.services,
+           a.principal_arn IS NOT NULL AS is_admin
+      FROM pass_grants g
+      JOIN role_services t ON t.account_id = g.account_id
+      LEFT JOIN ciem.aws_admin_equivalent a ON a.principal_arn = t.role_arn
+     WHERE (g.via_not_resource OR EXISTS (SELECT 1 FROM unnest(g.patterns) p WHERE ciem.resource_pattern_matches(p, t.role_arn)))
+       AND NOT EXISTS (SELECT 1 FROM unnest(g.denied_resource_patterns) p WHERE ciem.resource_pattern_matches(p, t.role_arn))
+),
 passable AS MATERIALIZED (
     SELECT h.principal_arn, h.method_id,
            count(*) AS role_count,
-           (array_agg(t.role_arn ORDER BY (a.principal_arn IS NOT NULL) DESC, t.role_arn))[1:10] AS role_sample,
-           bool_or(a.principal_arn IS NOT NULL) AS reaches_admin
+           (array_agg(r.role_arn ORDER BY r.is_admin DESC, r.role_arn))[1:10] AS role_sample,
+           bool_or(r.is_admin) AS reaches_admin
       FROM held h
       JOIN ciem.privilege_escalation_methods m ON m.method_id = h.method_id AND m.kind = 'pass_role'
       JOIN reaching u ON u.principal_arn = h.principal_arn AND u.action = 'iam:PassRole'
-      JOIN role_services t ON t.account_id = split_part(h.principal_arn, ':', 5)
-      LEFT JOIN ciem.aws_admin_equivalent a ON a.principal_arn = t.role_arn
-     WHERE t.role_arn <> h.principal_arn
-       AND CASE WHEN m.passed_role_service IS NULL THEN cardinality(t.services) > 0
-                ELSE EXISTS (SELECT 1 FROM unnest(t.services) s WHERE s LIKE m.passed_role_service || '.%') END
-       AND (u.via_not_resource OR EXISTS (SELECT 1 FROM unnest(u.patterns) p WHERE ciem.resource_pattern_matches(p, t.role_arn)))
-       AND NOT EXISTS (SELECT 1 FROM unnest(u.denied_resource_patterns) p WHERE ciem.resource_pattern_matches(p, t.role_arn))
+      JOIN pass_grant_roles r
+        ON r.account_id = split_part(h.principal_arn, ':', 5)
+       AND r.patterns = u.patterns
+       AND r.denied_resource_patterns = u.denied_resource_patterns
+       AND r.via_not_resource = u.via_not_resource
+     WHERE r.role_arn <> h.principal_arn
+       AND CASE WHEN m.passed_role_service IS NULL THEN cardinality(r.services) > 0
+                ELSE EXISTS (SELECT 1 FROM unnest(r.services) s WHERE s LIKE m.passed_role_service || '.%') END
      GROUP BY h.principal_arn, h.method_id
 )
 SELECT h.principal_arn, p.principal_type, p.account_id, h.method_id, h.label, m.kind, m.actions AS method_actions,
@@ -785,10 +853,12 @@ SELECT 'aws'::text AS cloud,
            WHEN 'credentials_exposure' THEN 'Can obtain credentials on every resource with '
            WHEN 'resource_exposure' THEN 'Can change access to every resource with '
            ELSE 'Can modify infrastructure on every resource with '
-       END || count(*) || CASE WHEN count(*) = 1 THEN ' action' ELSE ' actions' END AS title,
+       END || array_to_string((array_agg(g.action ORDER BY g.action))[1:3], ', ')
+           || CASE WHEN count(*) > 3 THEN format(' and %s more', count(*) - 3) ELSE '' END AS title,
        g.category AS finding_key,
        jsonb_build_object(
-           'action_count', count(*),
+           -- Confirmed actions: at most two per service and 24 per category are evaluated.
+           'confirmed_action_count', count(*),
            -- The first 20 actions with their statements; action_sample names up to 50.
            'actions', jsonb_path_query_array(jsonb_agg(jsonb_build_object(
                            'action', g.action,

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 test('GetObject on every object', async () => {
   const [finding] = await findingsOf(db.client, userArn('read-all-objects'), 'data_exfiltration');
-  expect(finding).toMatchObject({ severity: 'medium', title: 'Can read data from every resource with 1 action' });
+  expect(finding).toMatchObject({ severity: 'medium', title: 'Can read data from every resource with s3:GetObject' });
   expect(finding.evidence.action_sample).toEqual(['s3:GetObject']);
   expect(await categoriesOf(db.client, userArn('read-one-bucket'))).toEqual([]);
   expect(await categoriesOf(db.client, userArn('read-all-buckets-by-arn'))).toEqual(['data_exfiltration']);
