@@ -73,7 +73,7 @@ function assignIds(parsed: ParsedExport, syncTime: string): Map<string, Row[]> {
   return result;
 }
 
-async function ensureSchema(client: Client, schema: string): Promise<void> {
+export async function ensureSchema(client: Client, schema: string): Promise<void> {
   const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if (found.rowCount === 0) {
     await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
@@ -97,7 +97,7 @@ async function checkColumns(client: Client, schema: string, table: TableSpec): P
 }
 
 /** Inserts all rows of one table in a single statement through jsonb_to_recordset. */
-async function insertRows(client: Client, schema: string, table: TableSpec, rows: Row[]): Promise<void> {
+export async function insertRows(client: Client, schema: string, table: TableSpec, rows: Row[]): Promise<void> {
   if (rows.length === 0) {
     return;
   }
@@ -115,7 +115,7 @@ async function insertRows(client: Client, schema: string, table: TableSpec, rows
  * Points ciem's staging views at tables this import has just created. Without it, a database
  * migrated before its first import keeps views that read nothing until the next migrate.
  */
-async function rebindStagingViews(client: Client, schema: string): Promise<void> {
+export async function rebindStagingViews(client: Client, schema: string): Promise<void> {
   const result = await client.query<{ bound: string | null }>(
     "SELECT CASE WHEN to_regprocedure('ciem.bind_sources(text)') IS NOT NULL THEN 'yes' END AS bound"
   );
