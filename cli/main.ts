@@ -5,6 +5,7 @@ import { registerExplain } from './commands/explain';
 import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerRefresh } from './commands/refresh';
+import { registerSuggestPolicy } from './commands/suggest-policy';
 import { formatError } from './errors';
 import { toolVersion } from './version';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerRefresh(program);
   registerExplain(program);
+  registerSuggestPolicy(program);
   registerDemo(program);
   return program;
 }

@@ -3,6 +3,8 @@ import type { Client } from 'pg';
 import { parseAuthorizationDetails } from '../import/aws-authz/parse';
 import { writeExport } from '../import/aws-authz/write';
 import { migrate, type MigrateResult } from '../migrate/run';
+import { writeActivity } from '../unused/write-activity';
+import { generateDemoActivity } from './activity';
 import { generateDemoOrganisation, type DemoAccount } from './organisation';
 
 export interface DemoLoadResult {
@@ -18,6 +20,9 @@ export async function loadDemo(client: Client, sourceSchema: string, asOf: Date)
   const accounts = generateDemoOrganisation(asOf);
   for (const account of accounts) {
     await writeExport(client, sourceSchema, parseAuthorizationDetails(account.authorizationDetails, account.accountId));
+  }
+  for (const [accountId, rows] of Object.entries(generateDemoActivity(asOf))) {
+    await writeActivity(client, sourceSchema, accountId, rows);
   }
   const migration = await migrate(client, { sourceSchema });
   return { accounts, migration };
