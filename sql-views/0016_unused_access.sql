@@ -129,15 +129,15 @@ $$;
 COMMENT ON FUNCTION ciem.access_level_weight(text) IS
     'Weight of an access level in the permission creep score: Permissions management 5, Write 3, Read 2, Tagging 1, List 1.';
 
--- One row per action with the riskiest of its access levels (the catalogue lists
--- "Permissions management, Write" for some actions).
+-- One row per action with its access level. The catalogue lists permissions-management and
+-- tagging actions as "Permissions management, Write" and "Tagging, Write"; the first level is the
+-- one the Service Authorization Reference gives.
 CREATE VIEW ciem.aws_action_access_levels AS
-SELECT a.action, a.service,
-       (SELECT l FROM unnest(a.access_levels) l ORDER BY ciem.access_level_weight(l) DESC, l LIMIT 1) AS access_level
+SELECT a.action, a.service, coalesce(a.access_levels[1], 'Write') AS access_level
   FROM ciem.aws_actions a;
 
 COMMENT ON VIEW ciem.aws_action_access_levels IS
-    'One row per AWS action with its riskiest access level.';
+    'One row per AWS action with its access level (Permissions management, Write, Read, Tagging or List).';
 
 -- How many actions of each service and access level an action set applies to, so grants can be
 -- summed per principal without expanding every action again.
