@@ -26,6 +26,13 @@ AS $$
     SELECT least(ciem.setting_days('unused_days'), 400)
 $$;
 
+-- Whole days elapsed since a time, so a title reads the same all day long.
+CREATE FUNCTION ciem.days_since(at timestamptz) RETURNS integer
+LANGUAGE sql STABLE
+AS $$
+    SELECT floor(extract(epoch FROM now() - at) / 86400)::integer
+$$;
+
 -- CloudQuery's last accessed tables (AWS source plugin tree 6d350d2): children of users, roles,
 -- groups and managed policies, one row per service namespace, filled with ACTION_LEVEL
 -- granularity. CloudQuery syncs child tables only when the source spec lists them.
@@ -406,7 +413,7 @@ SELECT 'aws'::text AS cloud,
        a.role_last_used,
        a.last_authenticated AS service_last_accessed,
        a.last_activity_at,
-       (now()::date - a.last_activity_at::date) AS days_since_activity,
+       ciem.days_since(a.last_activity_at) AS days_since_activity,
        a.member_count,
        CASE
            WHEN a.last_activity_at >= now() - make_interval(days => ciem.setting_days('unused_days')) THEN 'active'
@@ -462,8 +469,8 @@ all_credentials AS (
 )
 SELECT 'aws'::text AS cloud, c.account_id, c.identity_arn, 'user'::text AS identity_type, c.identity_name,
        c.credential_type, c.credential_id, c.active, c.created_at, c.last_used_at, c.last_used_service,
-       (now()::date - c.created_at::date) AS age_days,
-       (now()::date - c.last_used_at::date) AS days_since_used,
+       ciem.days_since(c.created_at) AS age_days,
+       ciem.days_since(c.last_used_at) AS days_since_used,
        CASE
            WHEN NOT c.active THEN 'disabled'
            WHEN c.last_used_at >= now() - make_interval(days => ciem.setting_days('unused_days')) THEN 'used'
