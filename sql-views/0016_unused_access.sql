@@ -9,7 +9,7 @@
 --   * IAM reports activity for at least the last 400 days (the tracking period).
 --   * The report lists every service that the identity's permissions policies allow; boundaries,
 --     SCPs and resource-based policies are not considered.
---   * LastAuthenticated is NULL when nobody attempted to access the service within the tracking
+--   * LastAuthenticated is NULL when no one attempted to access the service within the tracking
 --     period. Attempts count whether or not they were allowed.
 --   * Action-level data (TrackedActionsLastAccessed) covers only the tracked actions, the
 --     management actions of the services listed in "IAM action last accessed information services
@@ -18,8 +18,8 @@
 INSERT INTO ciem.settings (key, value, description) VALUES
     ('access_key_rotation_days', '90', 'An active access key older than this many days is past its rotation age.');
 
--- The unused threshold as applied to last accessed information: AWS cannot say anything about
--- activity before its 400-day tracking period, so a larger threshold reads as 400 days there.
+-- The unused threshold as applied to last accessed information. AWS keeps no activity older than
+-- its 400-day tracking period, so a larger threshold reads as 400 days there.
 CREATE FUNCTION ciem.last_accessed_window_days() RETURNS integer
 LANGUAGE sql STABLE
 AS $$
@@ -220,12 +220,13 @@ CREATE UNIQUE INDEX aws_principal_service_grants_key ON ciem.aws_principal_servi
 COMMENT ON MATERIALIZED VIEW ciem.aws_principal_service_grants IS
     'One row per IAM user or role, service and access level that its identity policies grant (after its boundary and unconditional denies on "*"); an approximation of the effective-permission engine at service level.';
 
--- Per principal and service: what it is granted and when it last used the service. usage is
---   used         last used within the threshold (unused_days, at most the 400-day tracking period);
---   unused       last used before it;
---   not_used     not used within the tracking period (LastAuthenticated NULL);
---   not_reported granted by the engine but absent from AWS's report, so its use is unknown;
---   no_data      the principal has no last accessed report.
+-- Per principal and service: what it is granted and when it last used the service. usage is one
+-- of these values:
+--   used:         last used within the threshold (unused_days, at most the tracking period).
+--   unused:       last used before the threshold.
+--   not_used:     not used within the tracking period (LastAuthenticated NULL).
+--   not_reported: granted here but absent from AWS's report, so its use is unknown.
+--   no_data:      the principal has no last accessed report.
 CREATE MATERIALIZED VIEW ciem.service_usage AS
 WITH grants AS (
     SELECT g.principal_arn, g.service,
@@ -331,14 +332,14 @@ COMMENT ON MATERIALIZED VIEW ciem.action_usage IS
     'One row per IAM user or role and tracked action it is granted in a service it used: last use of the action and whether that was within unused_days.';
 
 -- Activity per identity. A user's activity is the latest use of its console password, of any of
--- its access keys, and of any service in its last accessed report; a role's is RoleLastUsed and
--- its report; a group's is the latest activity of its members. status is
---   active      activity within unused_days;
---   inactive    activity, but not within unused_days;
---   never_used  no activity, and created more than unused_days ago;
---   new         no activity, created within unused_days, so not judged yet;
---   no_members  a group without members, created more than unused_days ago;
---   unknown     no activity data: a user without credential report row, a role without RoleLastUsed.
+-- its access keys, and of any service in its last accessed report. A role's is RoleLastUsed and
+-- its report, and a group's the latest activity of its members. status is one of these values:
+--   active:     activity within unused_days.
+--   inactive:   activity, but none within unused_days.
+--   never_used: no activity, and created more than unused_days ago.
+--   new:        no activity, created within unused_days, so not judged yet.
+--   no_members: a group without members, created more than unused_days ago.
+--   unknown:    no data to judge, such as a user without a credential report row.
 CREATE VIEW ciem.identity_activity AS
 WITH reports AS (
     SELECT l.identity_arn, max(l.last_authenticated) AS last_authenticated
