@@ -146,19 +146,80 @@ SELECT a.action, a.service, coalesce(a.access_levels[1], 'Write') AS access_leve
 COMMENT ON VIEW ciem.aws_action_access_levels IS
     'One row per AWS action with its access level (Permissions management, Write, Read, Tagging or List).';
 
--- How many actions of each service and access level an action set applies to, so grants can be
--- summed per principal without expanding every action again.
-CREATE MATERIALIZED VIEW ciem.aws_action_set_levels AS
-SELECT x.action_set_key, l.service, l.access_level, count(*)::integer AS action_count
-  FROM ciem.aws_action_set_actions x
-  JOIN ciem.aws_action_access_levels l ON l.action = x.action
- GROUP BY x.action_set_key, l.service, l.access_level
+-- Sets of access levels are stored as bit masks, so that grants of many statements combine with
+-- bit_or and a boundary or a deny applies with bitwise and: Permissions management 1, Write 2,
+-- Read 4, Tagging 8, List 16.
+CREATE FUNCTION ciem.access_level_bit(access_level text) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    SELECT CASE access_level
+        WHEN 'Permissions management' THEN 1
+        WHEN 'Write' THEN 2
+        WHEN 'Read' THEN 4
+        WHEN 'Tagging' THEN 8
+        ELSE 16
+    END
+$$;
+
+-- The access levels of a mask, riskiest first.
+CREATE FUNCTION ciem.access_levels_of_mask(level_mask integer) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    SELECT array_remove(ARRAY[
+        CASE WHEN level_mask & 1 <> 0 THEN 'Permissions management' END,
+        CASE WHEN level_mask & 2 <> 0 THEN 'Write' END,
+        CASE WHEN level_mask & 4 <> 0 THEN 'Read' END,
+        CASE WHEN level_mask & 8 <> 0 THEN 'Tagging' END,
+        CASE WHEN level_mask & 16 <> 0 THEN 'List' END], NULL)
+$$;
+
+-- The sum of ciem.access_level_weight over the levels of a mask.
+CREATE FUNCTION ciem.access_level_mask_weight(level_mask integer) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT
+AS $$
+    SELECT (CASE WHEN level_mask & 1 <> 0 THEN 5 ELSE 0 END)
+         + (CASE WHEN level_mask & 2 <> 0 THEN 3 ELSE 0 END)
+         + (CASE WHEN level_mask & 4 <> 0 THEN 2 ELSE 0 END)
+         + (CASE WHEN level_mask & 8 <> 0 THEN 1 ELSE 0 END)
+         + (CASE WHEN level_mask & 16 <> 0 THEN 1 ELSE 0 END)
+$$;
+
+-- Per policy and service: the access levels its Allow statements reach, and those of which an
+-- unconditional Deny on "*" takes away every action. Computed per policy, so that a managed
+-- policy attached to thousands of principals is expanded once.
+CREATE MATERIALIZED VIEW ciem.aws_policy_service_levels AS
+WITH set_levels AS (
+    SELECT x.action_set_key, l.service, l.access_level, count(*)::integer AS action_count
+      FROM ciem.aws_action_set_actions x
+      JOIN ciem.aws_action_access_levels l ON l.action = x.action
+     GROUP BY x.action_set_key, l.service, l.access_level
+),
+level_totals AS (
+    SELECT service, access_level, count(*)::integer AS action_count
+      FROM ciem.aws_action_access_levels
+     GROUP BY service, access_level
+),
+statements AS (
+    SELECT s.policy_key, s.effect,
+           ciem.action_set_key(s.is_not_action, s.action_patterns, s.is_not_resource, s.resource_patterns) AS action_set_key,
+           s.effect = 'Deny' AND s.condition IS NULL AND NOT s.is_not_resource
+               AND EXISTS (SELECT 1 FROM unnest(s.resource_patterns) r WHERE ciem.is_match_all(r)) AS denies_everywhere
+      FROM ciem.aws_policy_statements s
+     WHERE s.problem IS NULL
+)
+SELECT st.policy_key, l.service,
+       coalesce(bit_or(ciem.access_level_bit(l.access_level)) FILTER (WHERE st.effect = 'Allow'), 0) AS allowed_mask,
+       coalesce(bit_or(ciem.access_level_bit(l.access_level)) FILTER (WHERE st.denies_everywhere AND l.action_count = t.action_count), 0) AS denied_mask
+  FROM statements st
+  JOIN set_levels l ON l.action_set_key = st.action_set_key
+  JOIN level_totals t ON t.service = l.service AND t.access_level = l.access_level
+ GROUP BY st.policy_key, l.service
 WITH NO DATA;
 
-CREATE UNIQUE INDEX aws_action_set_levels_key ON ciem.aws_action_set_levels (action_set_key, service, access_level);
+CREATE UNIQUE INDEX aws_policy_service_levels_key ON ciem.aws_policy_service_levels (policy_key, service);
 
-COMMENT ON MATERIALIZED VIEW ciem.aws_action_set_levels IS
-    'One row per action set, service and access level with the number of catalogue actions of that level the set applies to.';
+COMMENT ON MATERIALIZED VIEW ciem.aws_policy_service_levels IS
+    'One row per policy and service: allowed_mask, the access levels its Allow statements reach, and denied_mask, the levels an unconditional Deny on "*" removes entirely (bits: Permissions management 1, Write 2, Read 4, Tagging 8, List 16).';
 
 -- The statements that apply to each principal, with their action set.
 CREATE VIEW ciem.aws_principal_statements AS
@@ -174,113 +235,100 @@ SELECT pp.principal_arn, pp.via, s.statement_key, s.policy_key, s.policy_type, s
 COMMENT ON VIEW ciem.aws_principal_statements IS
     'One row per well-formed statement that applies to an IAM user or role (via direct, group or boundary), with its action set key.';
 
--- The services and access levels each principal is granted, computed per action set instead of
--- per action so that 10,000 principals stay cheap. A (service, access level) is granted when an
--- identity policy allows some action of it, the boundary (if any) allows some action of it, and
--- no unconditional Deny on "*" takes away all its actions.
+-- The services and access levels each principal is granted, computed per policy and service
+-- instead of per action so that 10,000 principals stay cheap. An access level of a service is
+-- granted when an identity policy allows some action of it and the boundary (if any) allows some
+-- action of it too. It is not granted when an unconditional Deny on "*" removes all its actions.
 -- NOTE: approximation of ciem.evaluate_principal: conditions, partial denies, SCPs and the
 -- pairing of allowed and boundary actions are not checked; suggested_policy uses the engine.
-CREATE MATERIALIZED VIEW ciem.aws_principal_service_grants AS
-WITH allowed AS (
-    SELECT DISTINCT st.principal_arn, l.service, l.access_level
-      FROM ciem.aws_principal_statements st
-      JOIN ciem.aws_action_set_levels l ON l.action_set_key = st.action_set_key
-     WHERE st.effect = 'Allow' AND st.via IN ('direct', 'group')
+CREATE VIEW ciem.aws_principal_service_grants AS
+WITH masks AS (
+    SELECT pp.principal_arn, m.service,
+           bit_or(m.allowed_mask) FILTER (WHERE pp.via IN ('direct', 'group')) AS allowed_mask,
+           bit_or(m.allowed_mask) FILTER (WHERE pp.via = 'boundary') AS boundary_mask,
+           bit_or(m.denied_mask) AS denied_mask
+      FROM ciem.aws_principal_policies pp
+      JOIN ciem.aws_policy_service_levels m ON m.policy_key = pp.policy_key
+     GROUP BY pp.principal_arn, m.service
 ),
-boundary_allowed AS (
-    SELECT DISTINCT st.principal_arn, l.service, l.access_level
-      FROM ciem.aws_principal_statements st
-      JOIN ciem.aws_action_set_levels l ON l.action_set_key = st.action_set_key
-     WHERE st.effect = 'Allow' AND st.via = 'boundary'
-),
-level_totals AS (
-    SELECT service, access_level, count(*)::integer AS action_count
-      FROM ciem.aws_action_access_levels
-     GROUP BY service, access_level
-),
-denied AS (
-    SELECT DISTINCT st.principal_arn, l.service, l.access_level
-      FROM ciem.aws_principal_statements st
-      JOIN ciem.aws_action_set_levels l ON l.action_set_key = st.action_set_key
-      JOIN level_totals t ON t.service = l.service AND t.access_level = l.access_level AND t.action_count = l.action_count
-     WHERE st.denies_everywhere
+granted AS (
+    SELECT m.principal_arn, m.service,
+           m.allowed_mask
+             & (CASE WHEN p.boundary_arn IS NULL THEN 31 ELSE coalesce(m.boundary_mask, 0) END)
+             & ~m.denied_mask AS level_mask
+      FROM masks m
+      JOIN ciem.aws_principals p ON p.principal_arn = m.principal_arn
 )
-SELECT a.principal_arn, a.service, a.access_level
-  FROM allowed a
-  JOIN ciem.aws_principals p ON p.principal_arn = a.principal_arn
- WHERE (p.boundary_arn IS NULL
-        OR EXISTS (SELECT 1 FROM boundary_allowed b
-                    WHERE b.principal_arn = a.principal_arn AND b.service = a.service AND b.access_level = a.access_level))
-   AND NOT EXISTS (SELECT 1 FROM denied d
-                    WHERE d.principal_arn = a.principal_arn AND d.service = a.service AND d.access_level = a.access_level)
+SELECT g.principal_arn, g.service, g.level_mask
+  FROM granted g
+ WHERE g.level_mask <> 0;
+
+COMMENT ON VIEW ciem.aws_principal_service_grants IS
+    'One row per IAM user or role and service its identity policies grant (after its boundary and unconditional denies on "*"), with the granted access levels as level_mask; an approximation of the effective-permission engine at service level.';
+
+-- Per principal with a last accessed report and service: the granted access levels and the
+-- report's last use. Principals without a report are left out, so this costs nothing until
+-- CloudQuery syncs the reports. Usage against the threshold is computed by ciem.service_usage
+-- when read: a column that changed on every refresh would make REFRESH CONCURRENTLY rewrite
+-- every row.
+CREATE MATERIALIZED VIEW ciem.aws_service_usage AS
+WITH reports AS (
+    SELECT l.identity_arn, l.service, max(l.last_authenticated) AS last_authenticated,
+           max(l.last_authenticated_entity) AS last_authenticated_entity
+      FROM ciem.aws_service_last_accessed l
+     WHERE l.identity_type IN ('user', 'role')
+     GROUP BY l.identity_arn, l.service
+),
+grants AS (
+    SELECT g.principal_arn, g.service, g.level_mask
+      FROM ciem.aws_principal_service_grants g
+     WHERE g.principal_arn IN (SELECT identity_arn FROM reports)
+)
+SELECT coalesce(g.principal_arn, r.identity_arn) AS identity_arn,
+       coalesce(g.service, r.service) AS service,
+       coalesce(g.level_mask, 0) AS level_mask,
+       r.identity_arn IS NOT NULL AS reported,
+       r.last_authenticated,
+       r.last_authenticated_entity
+  FROM grants g
+  FULL JOIN reports r ON r.identity_arn = g.principal_arn AND r.service = g.service
 WITH NO DATA;
 
-CREATE UNIQUE INDEX aws_principal_service_grants_key ON ciem.aws_principal_service_grants (principal_arn, service, access_level);
+CREATE UNIQUE INDEX aws_service_usage_key ON ciem.aws_service_usage (identity_arn, service);
 
-COMMENT ON MATERIALIZED VIEW ciem.aws_principal_service_grants IS
-    'One row per IAM user or role, service and access level that its identity policies grant (after its boundary and unconditional denies on "*"); an approximation of the effective-permission engine at service level.';
+COMMENT ON MATERIALIZED VIEW ciem.aws_service_usage IS
+    'One row per IAM user or role with a last accessed report and service it is granted or the report lists: level_mask of the granted access levels (0 when not granted), whether the report lists it, and its last use.';
 
--- Per principal and service: what it is granted and when it last used the service. usage is one
--- of these values:
+-- Per principal and service, for dashboards and the rules. usage is one of these values:
 --   used:         last used within the threshold (unused_days, at most the tracking period).
 --   unused:       last used before the threshold.
 --   not_used:     not used within the tracking period (LastAuthenticated NULL).
 --   not_reported: granted here but absent from AWS's report, so its use is unknown.
---   no_data:      the principal has no last accessed report.
-CREATE MATERIALIZED VIEW ciem.service_usage AS
-WITH grants AS (
-    SELECT g.principal_arn, g.service,
-           array_agg(g.access_level ORDER BY ciem.access_level_weight(g.access_level) DESC, g.access_level) AS access_levels,
-           sum(ciem.access_level_weight(g.access_level))::integer AS weight
-      FROM ciem.aws_principal_service_grants g
-     GROUP BY g.principal_arn, g.service
-),
-reports AS (
-    SELECT DISTINCT ON (l.identity_arn, l.service) l.identity_arn, l.service, l.last_authenticated, l.last_authenticated_entity
-      FROM ciem.aws_service_last_accessed l
-     WHERE l.identity_type IN ('user', 'role')
-     ORDER BY l.identity_arn, l.service, l.last_authenticated DESC NULLS LAST
-),
-reported_principals AS (
-    SELECT DISTINCT identity_arn FROM reports
-),
-pairs AS (
-    SELECT coalesce(g.principal_arn, r.identity_arn) AS identity_arn, coalesce(g.service, r.service) AS service,
-           g.access_levels, g.weight, r.identity_arn IS NOT NULL AS reported,
-           r.last_authenticated, r.last_authenticated_entity
-      FROM grants g
-      FULL JOIN reports r ON r.identity_arn = g.principal_arn AND r.service = g.service
-)
+CREATE VIEW ciem.service_usage AS
 SELECT p.principal_arn AS identity_arn,
        p.principal_type AS identity_type,
        p.account_id,
-       x.service,
-       s.service_name,
-       x.access_levels IS NOT NULL AS granted,
-       coalesce(x.access_levels, '{}') AS access_levels,
-       coalesce(x.weight, 0) AS weight,
-       x.reported,
-       x.last_authenticated,
-       x.last_authenticated_entity,
+       u.service,
+       sv.service_name,
+       u.level_mask <> 0 AS granted,
+       ciem.access_levels_of_mask(u.level_mask) AS access_levels,
+       u.level_mask,
+       ciem.access_level_mask_weight(u.level_mask) AS weight,
+       u.reported,
+       u.last_authenticated,
+       u.last_authenticated_entity,
        CASE
-           WHEN rp.identity_arn IS NULL THEN 'no_data'
-           WHEN NOT x.reported THEN 'not_reported'
-           WHEN x.last_authenticated IS NULL THEN 'not_used'
-           WHEN x.last_authenticated >= now() - make_interval(days => ciem.last_accessed_window_days()) THEN 'used'
+           WHEN NOT u.reported THEN 'not_reported'
+           WHEN u.last_authenticated IS NULL THEN 'not_used'
+           WHEN u.last_authenticated >= now() - make_interval(days => ciem.last_accessed_window_days()) THEN 'used'
            ELSE 'unused'
-       END AS usage,
-       now() AS evaluated_at
-  FROM pairs x
-  JOIN ciem.aws_principals p ON p.principal_arn = x.identity_arn
-  LEFT JOIN ciem.aws_services s ON s.service = x.service
-  LEFT JOIN reported_principals rp ON rp.identity_arn = x.identity_arn
-WITH NO DATA;
+       END AS usage
+  FROM ciem.aws_service_usage u
+  JOIN ciem.aws_principals p ON p.principal_arn = u.identity_arn
+  LEFT JOIN ciem.aws_services sv ON sv.service = u.service;
 
-CREATE UNIQUE INDEX service_usage_key ON ciem.service_usage (identity_arn, service);
-CREATE INDEX service_usage_account ON ciem.service_usage (account_id);
-
-COMMENT ON MATERIALIZED VIEW ciem.service_usage IS
-    'One row per IAM user or role and service it is granted or AWS reports: granted access levels, last use, and usage (used, unused, not_used, not_reported, no_data) against unused_days, as of evaluated_at.';
+COMMENT ON VIEW ciem.service_usage IS
+    'One row per IAM user or role with a last accessed report and service it is granted or the report lists: granted access levels, their creep-score weight, last use, and usage (used, unused, not_used, not_reported) against unused_days.';
 
 -- Per principal and tracked action: granted tracked actions of the services it used, and whether
 -- it used each one within the threshold. Only actions that AWS tracks can be judged one by one.
@@ -313,8 +361,7 @@ tracked_granted AS (
 )
 SELECT u.identity_arn, u.identity_type, u.account_id, u.service, g.action, al.access_level,
        t.last_accessed_at,
-       coalesce(t.last_accessed_at >= now() - make_interval(days => ciem.last_accessed_window_days()), false) AS used,
-       now() AS evaluated_at
+       coalesce(t.last_accessed_at >= now() - make_interval(days => ciem.last_accessed_window_days()), false) AS used
   FROM used_services u
   JOIN tracked_granted g ON g.principal_arn = u.identity_arn
   JOIN ciem.aws_actions a ON a.action = g.action AND a.service = u.service
@@ -560,7 +607,7 @@ WITH judged AS (
 services AS (
     SELECT u.identity_arn, u.identity_type, u.account_id,
            count(*)::integer AS service_count,
-           max(ciem.access_level_weight(u.access_levels[1])) AS top_weight,
+           bit_or(u.level_mask) AS level_mask,
            jsonb_agg(jsonb_build_object('service', u.service, 'access_levels', u.access_levels,
                                         'last_authenticated', u.last_authenticated)
                      ORDER BY u.weight DESC, u.service) AS unused
@@ -571,7 +618,7 @@ services AS (
 actions AS (
     SELECT a.identity_arn, a.identity_type, a.account_id,
            count(*)::integer AS action_count,
-           max(ciem.access_level_weight(a.access_level)) AS top_weight,
+           bit_or(ciem.access_level_bit(a.access_level)) AS level_mask,
            jsonb_agg(jsonb_build_object('action', a.action, 'access_level', a.access_level, 'last_accessed_at', a.last_accessed_at)
                      ORDER BY ciem.access_level_weight(a.access_level) DESC, a.action) AS unused
       FROM ciem.action_usage a
@@ -580,7 +627,7 @@ actions AS (
 )
 SELECT 'aws'::text AS cloud, s.account_id, s.identity_arn, s.identity_type,
        'unused_permission'::text AS category,
-       CASE WHEN s.top_weight >= 5 THEN 'high' WHEN s.top_weight >= 3 THEN 'medium' ELSE 'low' END AS severity,
+       CASE WHEN s.level_mask & 1 <> 0 THEN 'high' WHEN s.level_mask & 2 <> 0 THEN 'medium' ELSE 'low' END AS severity,
        format('%s %s has %s granted services it has not used for %s days', initcap(s.identity_type), j.principal_name,
               s.service_count, ciem.last_accessed_window_days()) AS title,
        'services' AS finding_key,
@@ -590,7 +637,7 @@ SELECT 'aws'::text AS cloud, s.account_id, s.identity_arn, s.identity_type,
   JOIN judged j ON j.principal_arn = s.identity_arn
 UNION ALL
 SELECT 'aws', a.account_id, a.identity_arn, a.identity_type, 'unused_permission',
-       CASE WHEN a.top_weight >= 5 THEN 'high' WHEN a.top_weight >= 3 THEN 'medium' ELSE 'low' END,
+       CASE WHEN a.level_mask & 1 <> 0 THEN 'high' WHEN a.level_mask & 2 <> 0 THEN 'medium' ELSE 'low' END,
        format('%s %s has %s granted tracked actions it has not used for %s days', initcap(a.identity_type), j.principal_name,
               a.action_count, ciem.last_accessed_window_days()),
        'actions',
@@ -613,30 +660,24 @@ INSERT INTO ciem.finding_sources (source_name, relation, description) VALUES
 -- weighted by ciem.access_level_weight, that it did not use within the threshold. Each level's
 -- column is its part of the score; the parts add up to the score before rounding.
 CREATE MATERIALIZED VIEW ciem.creep_scores AS
-WITH pairs AS (
-    SELECT u.identity_arn, u.identity_type, u.account_id, u.service, u.usage, l.access_level,
-           ciem.access_level_weight(l.access_level) AS weight
+WITH totals AS (
+    SELECT u.identity_arn, u.identity_type, u.account_id,
+           count(*)::integer AS granted_services,
+           count(*) FILTER (WHERE u.usage <> 'used')::integer AS unused_services,
+           sum(u.weight)::integer AS granted_weight,
+           coalesce(sum(u.weight) FILTER (WHERE u.usage <> 'used'), 0)::integer AS unused_weight,
+           coalesce(sum(ciem.access_level_mask_weight(u.level_mask & 1)) FILTER (WHERE u.usage <> 'used'), 0) AS permissions_management,
+           coalesce(sum(ciem.access_level_mask_weight(u.level_mask & 2)) FILTER (WHERE u.usage <> 'used'), 0) AS write,
+           coalesce(sum(ciem.access_level_mask_weight(u.level_mask & 4)) FILTER (WHERE u.usage <> 'used'), 0) AS read,
+           coalesce(sum(ciem.access_level_mask_weight(u.level_mask & 8)) FILTER (WHERE u.usage <> 'used'), 0) AS tagging,
+           coalesce(sum(ciem.access_level_mask_weight(u.level_mask & 16)) FILTER (WHERE u.usage <> 'used'), 0) AS list
       FROM ciem.service_usage u
-     CROSS JOIN LATERAL unnest(u.access_levels) AS l(access_level)
      WHERE u.granted AND u.usage IN ('used', 'unused', 'not_used')
-),
-totals AS (
-    SELECT identity_arn, identity_type, account_id,
-           count(DISTINCT service)::integer AS granted_services,
-           count(DISTINCT service) FILTER (WHERE usage <> 'used')::integer AS unused_services,
-           sum(weight)::integer AS granted_weight,
-           coalesce(sum(weight) FILTER (WHERE usage <> 'used'), 0)::integer AS unused_weight,
-           coalesce(sum(weight) FILTER (WHERE usage <> 'used' AND access_level = 'Permissions management'), 0) AS pm,
-           coalesce(sum(weight) FILTER (WHERE usage <> 'used' AND access_level = 'Write'), 0) AS write,
-           coalesce(sum(weight) FILTER (WHERE usage <> 'used' AND access_level = 'Read'), 0) AS read,
-           coalesce(sum(weight) FILTER (WHERE usage <> 'used' AND access_level = 'Tagging'), 0) AS tagging,
-           coalesce(sum(weight) FILTER (WHERE usage <> 'used' AND access_level = 'List'), 0) AS list
-      FROM pairs
-     GROUP BY identity_arn, identity_type, account_id
+     GROUP BY u.identity_arn, u.identity_type, u.account_id
 )
 SELECT t.identity_arn, t.account_id, t.identity_type,
        round(100.0 * t.unused_weight / t.granted_weight)::integer AS score,
-       round(100.0 * t.pm / t.granted_weight, 1) AS permissions_management,
+       round(100.0 * t.permissions_management / t.granted_weight, 1) AS permissions_management,
        round(100.0 * t.write / t.granted_weight, 1) AS write,
        round(100.0 * t.read / t.granted_weight, 1) AS read,
        round(100.0 * t.tagging / t.granted_weight, 1) AS tagging,
@@ -644,8 +685,7 @@ SELECT t.identity_arn, t.account_id, t.identity_type,
        t.granted_services,
        t.unused_services,
        t.granted_weight,
-       t.unused_weight,
-       now() AS evaluated_at
+       t.unused_weight
   FROM totals t
  WHERE t.granted_weight > 0
 WITH NO DATA;
@@ -657,9 +697,8 @@ COMMENT ON MATERIALIZED VIEW ciem.creep_scores IS
     'One row per IAM user or role with a last accessed report: score 0-100 = 100 x unused weight / granted weight over granted (service, access level) pairs; permissions_management, write, read, tagging and list are each level''s part of the score.';
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
-    (300, 'aws_action_set_levels'),
-    (310, 'aws_principal_service_grants'),
-    (320, 'service_usage'),
+    (300, 'aws_policy_service_levels'),
+    (320, 'aws_service_usage'),
     (330, 'action_usage'),
     (340, 'creep_scores');
 

@@ -66,7 +66,7 @@ describe('creep score worked example', () => {
     );
     expect(found).toEqual([
       { service: 'cloudwatch', access_levels: ['Read'], weight: 2 },
-      { service: 'iam', access_levels: ['Permissions management', 'Write', 'Read', 'List', 'Tagging'], weight: 12 },
+      { service: 'iam', access_levels: ['Permissions management', 'Write', 'Read', 'Tagging', 'List'], weight: 12 },
       { service: 's3', access_levels: ['Read', 'List'], weight: 3 },
     ]);
   });
