@@ -557,7 +557,9 @@ SELECT a.cloud, a.account_id, a.identity_arn, a.identity_type,
            'note', CASE WHEN a.identity_type = 'role' AND a.status = 'never_used'
                         THEN 'RoleLastUsed and last accessed information cover the last 400 days only' END)) AS evidence
   FROM ciem.identity_activity a
- WHERE a.status IN ('inactive', 'never_used', 'no_members');
+ WHERE (a.status IN ('inactive', 'never_used') AND a.identity_type <> 'group')
+    -- A group is used through its members, whose own findings say when they are unused.
+    OR a.status = 'no_members';
 
 COMMENT ON VIEW ciem.unused_identity_findings IS
     'Findings of category unused_identity: users and roles without activity within unused_days (or never used) and groups without members.';

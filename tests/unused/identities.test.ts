@@ -26,7 +26,9 @@ const builder = accountBuilder()
   .group({ name: 'empty-old', ageDays: 400 })
   .group({ name: 'empty-new', ageDays: 10 })
   .group({ name: 'staffed', ageDays: 400 })
-  .user({ name: 'member', ageDays: 400, groups: ['staffed'] });
+  .user({ name: 'member', ageDays: 400, groups: ['staffed'] })
+  .group({ name: 'stale-team', ageDays: 400 })
+  .user({ name: 'stale-member', ageDays: 400, groups: ['stale-team'] });
 
 const report = (name: string, ageDays: number, password?: number | 'never', keyUsedDays?: number) =>
   credentialReportRow({
@@ -50,6 +52,7 @@ beforeAll(async () => {
         report('new-hire', 10, 'never'),
         report('service-only', 400),
         report('member', 400, 2),
+        report('stale-member', 400, 200),
       ],
       aws_iam_user_access_keys: accessKeyRows(account, 'key-recent', [{ id: 'AKIA10', active: true, createdAt: daysAgo(60), lastUsedAt: daysAgo(3) }]),
       aws_iam_user_last_accessed_details: lastAccessedRows('user', account, userArn('service-only'), [{ service: 's3', lastAuthenticated: daysAgo(1) }]),
@@ -111,12 +114,14 @@ describe('identity activity', () => {
     expect(await status(groupArn('empty-new'))).toBe('new');
   });
 
-  test('group with an active member is active', async () => {
+  test('group status follows its members', async () => {
     expect(await status(groupArn('staffed'))).toBe('active');
+    expect(await status(groupArn('stale-team'))).toBe('inactive');
   });
 });
 
 describe('unused identity findings', () => {
+  // A group with members is used through them, so only their findings are raised.
   test('report inactive, never used and memberless identities only', async () => {
     expect(await unusedIdentityKeys()).toEqual([
       'group/empty-old no_members',
@@ -124,6 +129,7 @@ describe('unused identity findings', () => {
       'role/role-old no_activity',
       'user/never-signed-in no_activity',
       'user/password-old no_activity',
+      'user/stale-member no_activity',
     ]);
   });
 
@@ -140,7 +146,7 @@ describe('unused identity findings', () => {
   test('findings reach ciem.findings after a refresh', async () => {
     await db.client.query('SELECT ciem.refresh()');
     const found = await rows<{ n: number }>(db.client, "SELECT count(*)::int AS n FROM ciem.findings WHERE category = 'unused_identity'");
-    expect(found[0].n).toBe(5);
+    expect(found[0].n).toBe(6);
   });
 
   test('a larger threshold turns an inactive user active', async () => {
