@@ -558,7 +558,7 @@ SELECT a.cloud, a.account_id, a.identity_arn, a.identity_type,
                         THEN 'RoleLastUsed and last accessed information cover the last 400 days only' END)) AS evidence
   FROM ciem.identity_activity a
  WHERE (a.status IN ('inactive', 'never_used') AND a.identity_type <> 'group')
-    -- A group is used through its members, whose own findings say when they are unused.
+    -- A group is used through its members, and their own findings report when they are unused.
     OR a.status = 'no_members';
 
 COMMENT ON VIEW ciem.unused_identity_findings IS
