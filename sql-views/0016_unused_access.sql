@@ -111,11 +111,17 @@ COMMENT ON VIEW ciem.aws_tracked_action_last_accessed IS
 -- The actions that AWS tracks at action level, as far as the synced reports show: every action
 -- named in any report. AWS publishes the list only as documentation, so an action that no report
 -- names is treated as untracked, and its use is judged by its service.
-CREATE VIEW ciem.aws_tracked_actions AS
-SELECT DISTINCT t.service, t.action
-  FROM ciem.aws_tracked_action_last_accessed t;
+-- Materialised because it is small while the reports are large: the planner can then join it
+-- with the action sets through their action index.
+CREATE MATERIALIZED VIEW ciem.aws_tracked_actions AS
+SELECT t.action, min(t.service) AS service
+  FROM ciem.aws_tracked_action_last_accessed t
+ GROUP BY t.action
+WITH NO DATA;
 
-COMMENT ON VIEW ciem.aws_tracked_actions IS
+CREATE UNIQUE INDEX aws_tracked_actions_action ON ciem.aws_tracked_actions (action);
+
+COMMENT ON MATERIALIZED VIEW ciem.aws_tracked_actions IS
     'One row per action that AWS reports at action level in some synced last accessed report.';
 
 -- Access levels ranked by the risk of an unused grant, the weights of the creep score: changing
@@ -320,10 +326,12 @@ SELECT p.principal_arn AS identity_arn,
        CASE
            WHEN NOT u.reported THEN 'not_reported'
            WHEN u.last_authenticated IS NULL THEN 'not_used'
-           WHEN u.last_authenticated >= now() - make_interval(days => ciem.last_accessed_window_days()) THEN 'used'
+           WHEN u.last_authenticated >= w.used_since THEN 'used'
            ELSE 'unused'
        END AS usage
   FROM ciem.aws_service_usage u
+  -- The threshold is read once per query, not once per row.
+ CROSS JOIN (SELECT now() - make_interval(days => ciem.last_accessed_window_days()) AS used_since) w
   JOIN ciem.aws_principals p ON p.principal_arn = u.identity_arn
   LEFT JOIN ciem.aws_services sv ON sv.service = u.service;
 
@@ -334,40 +342,44 @@ COMMENT ON VIEW ciem.service_usage IS
 -- it used each one within the threshold. Only actions that AWS tracks can be judged one by one.
 CREATE MATERIALIZED VIEW ciem.action_usage AS
 WITH used_services AS (
-    SELECT u.identity_arn, u.identity_type, u.account_id, u.service
-      FROM ciem.service_usage u
-     WHERE u.usage = 'used' AND u.granted
+    SELECT u.identity_arn, u.service
+      FROM ciem.aws_service_usage u
+     CROSS JOIN (SELECT now() - make_interval(days => ciem.last_accessed_window_days()) AS used_since) w
+     WHERE u.level_mask <> 0 AND u.reported AND u.last_authenticated >= w.used_since
+),
+tracked_sets AS (
+    SELECT x.action_set_key, x.action, t.service
+      FROM ciem.aws_tracked_actions t
+      JOIN ciem.aws_action_set_actions x ON x.action = t.action
 ),
 statements AS (
-    SELECT st.*
+    SELECT st.principal_arn, st.via, st.effect, st.denies_everywhere, st.action_set_key
       FROM ciem.aws_principal_statements st
-      JOIN (SELECT DISTINCT identity_arn FROM used_services) p ON p.identity_arn = st.principal_arn
+     WHERE st.principal_arn IN (SELECT identity_arn FROM used_services)
+),
+tracked_granted AS (
+    SELECT st.principal_arn, ts.service, ts.action,
+           bool_or(st.effect = 'Allow' AND st.via IN ('direct', 'group')) AS allowed,
+           bool_or(st.effect = 'Allow' AND st.via = 'boundary') AS boundary_allowed,
+           bool_or(st.denies_everywhere) AS denied
+      FROM statements st
+      JOIN tracked_sets ts ON ts.action_set_key = st.action_set_key
+     GROUP BY st.principal_arn, ts.service, ts.action
 ),
 tracked_used AS (
     SELECT t.owner_arn, t.action, max(t.last_accessed_at) AS last_accessed_at
       FROM ciem.aws_tracked_action_last_accessed t
      WHERE t.owner_type IN ('user', 'role')
      GROUP BY t.owner_arn, t.action
-),
-tracked_granted AS (
-    SELECT st.principal_arn, x.action,
-           bool_or(st.effect = 'Allow' AND st.via IN ('direct', 'group')) AS allowed,
-           bool_or(st.effect = 'Allow' AND st.via = 'boundary') AS boundary_allowed,
-           bool_or(st.denies_everywhere) AS denied
-      FROM statements st
-      JOIN ciem.aws_action_set_actions x ON x.action_set_key = st.action_set_key
-      JOIN ciem.aws_tracked_actions t ON t.action = x.action
-     GROUP BY st.principal_arn, x.action
 )
-SELECT u.identity_arn, u.identity_type, u.account_id, u.service, g.action, al.access_level,
-       t.last_accessed_at,
+SELECT p.principal_arn AS identity_arn, p.principal_type AS identity_type, p.account_id, g.service, g.action,
+       al.access_level, t.last_accessed_at,
        coalesce(t.last_accessed_at >= now() - make_interval(days => ciem.last_accessed_window_days()), false) AS used
-  FROM used_services u
-  JOIN tracked_granted g ON g.principal_arn = u.identity_arn
-  JOIN ciem.aws_actions a ON a.action = g.action AND a.service = u.service
+  FROM tracked_granted g
+  JOIN used_services u ON u.identity_arn = g.principal_arn AND u.service = g.service
+  JOIN ciem.aws_principals p ON p.principal_arn = g.principal_arn
   JOIN ciem.aws_action_access_levels al ON al.action = g.action
-  JOIN ciem.aws_principals p ON p.principal_arn = u.identity_arn
-  LEFT JOIN tracked_used t ON t.owner_arn = u.identity_arn AND t.action = g.action
+  LEFT JOIN tracked_used t ON t.owner_arn = g.principal_arn AND t.action = g.action
  WHERE g.allowed
    AND (p.boundary_arn IS NULL OR g.boundary_allowed)
    AND NOT g.denied
@@ -464,14 +476,15 @@ SELECT 'aws'::text AS cloud,
        ciem.days_since(a.last_activity_at) AS days_since_activity,
        a.member_count,
        CASE
-           WHEN a.last_activity_at >= now() - make_interval(days => ciem.setting_days('unused_days')) THEN 'active'
-           WHEN a.created_at > now() - make_interval(days => ciem.setting_days('unused_days')) THEN 'new'
+           WHEN a.last_activity_at >= w.unused_since THEN 'active'
+           WHEN a.created_at > w.unused_since THEN 'new'
            WHEN a.identity_type = 'group' AND a.member_count = 0 THEN 'no_members'
            WHEN NOT a.activity_known THEN 'unknown'
            WHEN a.last_activity_at IS NOT NULL THEN 'inactive'
            ELSE 'never_used'
        END AS status
-  FROM activity a;
+  FROM activity a
+ CROSS JOIN (SELECT now() - make_interval(days => ciem.setting_days('unused_days')) AS unused_since) w;
 
 COMMENT ON VIEW ciem.identity_activity IS
     'One row per AWS IAM user, role and group: the latest password, access key, role and service use, and status (active, inactive, never_used, new, no_members, unknown) against unused_days.';
@@ -521,14 +534,16 @@ SELECT 'aws'::text AS cloud, c.account_id, c.identity_arn, 'user'::text AS ident
        ciem.days_since(c.last_used_at) AS days_since_used,
        CASE
            WHEN NOT c.active THEN 'disabled'
-           WHEN c.last_used_at >= now() - make_interval(days => ciem.setting_days('unused_days')) THEN 'used'
+           WHEN c.last_used_at >= w.unused_since THEN 'used'
            WHEN c.last_used_at IS NOT NULL THEN 'unused'
-           WHEN c.created_at > now() - make_interval(days => ciem.setting_days('unused_days')) THEN 'new'
+           WHEN c.created_at > w.unused_since THEN 'new'
            ELSE 'never_used'
        END AS usage,
        c.credential_type = 'access_key' AND c.active
-           AND c.created_at < now() - make_interval(days => ciem.setting_days('access_key_rotation_days')) AS rotation_due
-  FROM all_credentials c;
+           AND c.created_at < w.rotate_before AS rotation_due
+  FROM all_credentials c
+ CROSS JOIN (SELECT now() - make_interval(days => ciem.setting_days('unused_days')) AS unused_since,
+                    now() - make_interval(days => ciem.setting_days('access_key_rotation_days')) AS rotate_before) w;
 
 COMMENT ON VIEW ciem.credentials IS
     'One row per IAM user console password and access key (root excluded): active, created, last used, usage (used, unused, never_used, new, disabled) against unused_days, and rotation_due against access_key_rotation_days.';
@@ -700,6 +715,7 @@ COMMENT ON MATERIALIZED VIEW ciem.creep_scores IS
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
     (300, 'aws_policy_service_levels'),
+    (310, 'aws_tracked_actions'),
     (320, 'aws_service_usage'),
     (330, 'action_usage'),
     (340, 'creep_scores');
