@@ -127,7 +127,7 @@ COMMENT ON MATERIALIZED VIEW ciem.aws_tracked_actions IS
 -- Access levels ranked by the risk of an unused grant, the weights of the creep score: changing
 -- who may do what first, then changing resources, then reading data, then tags and listings.
 CREATE FUNCTION ciem.access_level_weight(access_level text) RETURNS integer
-LANGUAGE sql IMMUTABLE STRICT
+LANGUAGE sql IMMUTABLE
 AS $$
     SELECT CASE access_level
         WHEN 'Permissions management' THEN 5
@@ -152,11 +152,14 @@ SELECT a.action, a.service, coalesce(a.access_levels[1], 'Write') AS access_leve
 COMMENT ON VIEW ciem.aws_action_access_levels IS
     'One row per AWS action with its access level (Permissions management, Write, Read, Tagging or List).';
 
+-- The functions of access levels are not STRICT, so that PostgreSQL inlines them into the
+-- queries over a million service rows instead of calling them once per row. For the same reason
+-- the views read thresholds in scalar subqueries, which PostgreSQL evaluates once per query.
 -- Sets of access levels are stored as bit masks, so that grants of many statements combine with
 -- bit_or and a boundary or a deny applies with bitwise and: Permissions management 1, Write 2,
 -- Read 4, Tagging 8, List 16.
 CREATE FUNCTION ciem.access_level_bit(access_level text) RETURNS integer
-LANGUAGE sql IMMUTABLE STRICT
+LANGUAGE sql IMMUTABLE
 AS $$
     SELECT CASE access_level
         WHEN 'Permissions management' THEN 1
@@ -169,7 +172,7 @@ $$;
 
 -- The access levels of a mask, riskiest first.
 CREATE FUNCTION ciem.access_levels_of_mask(level_mask integer) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT
+LANGUAGE sql IMMUTABLE
 AS $$
     SELECT array_remove(ARRAY[
         CASE WHEN level_mask & 1 <> 0 THEN 'Permissions management' END,
@@ -181,7 +184,7 @@ $$;
 
 -- The sum of ciem.access_level_weight over the levels of a mask.
 CREATE FUNCTION ciem.access_level_mask_weight(level_mask integer) RETURNS integer
-LANGUAGE sql IMMUTABLE STRICT
+LANGUAGE sql IMMUTABLE
 AS $$
     SELECT (CASE WHEN level_mask & 1 <> 0 THEN 5 ELSE 0 END)
          + (CASE WHEN level_mask & 2 <> 0 THEN 3 ELSE 0 END)
@@ -326,12 +329,10 @@ SELECT p.principal_arn AS identity_arn,
        CASE
            WHEN NOT u.reported THEN 'not_reported'
            WHEN u.last_authenticated IS NULL THEN 'not_used'
-           WHEN u.last_authenticated >= w.used_since THEN 'used'
+           WHEN u.last_authenticated >= (SELECT now() - make_interval(days => ciem.last_accessed_window_days())) THEN 'used'
            ELSE 'unused'
        END AS usage
   FROM ciem.aws_service_usage u
-  -- The threshold is read once per query, not once per row.
- CROSS JOIN (SELECT now() - make_interval(days => ciem.last_accessed_window_days()) AS used_since) w
   JOIN ciem.aws_principals p ON p.principal_arn = u.identity_arn
   LEFT JOIN ciem.aws_services sv ON sv.service = u.service;
 
@@ -344,8 +345,7 @@ CREATE MATERIALIZED VIEW ciem.action_usage AS
 WITH used_services AS (
     SELECT u.identity_arn, u.service
       FROM ciem.aws_service_usage u
-     CROSS JOIN (SELECT now() - make_interval(days => ciem.last_accessed_window_days()) AS used_since) w
-     WHERE u.level_mask <> 0 AND u.reported AND u.last_authenticated >= w.used_since
+     WHERE u.level_mask <> 0 AND u.reported AND u.last_authenticated >= (SELECT now() - make_interval(days => ciem.last_accessed_window_days()))
 ),
 tracked_sets AS (
     SELECT x.action_set_key, x.action, t.service
@@ -374,7 +374,7 @@ tracked_used AS (
 )
 SELECT p.principal_arn AS identity_arn, p.principal_type AS identity_type, p.account_id, g.service, g.action,
        al.access_level, t.last_accessed_at,
-       coalesce(t.last_accessed_at >= now() - make_interval(days => ciem.last_accessed_window_days()), false) AS used
+       coalesce(t.last_accessed_at >= (SELECT now() - make_interval(days => ciem.last_accessed_window_days())), false) AS used
   FROM tracked_granted g
   JOIN used_services u ON u.identity_arn = g.principal_arn AND u.service = g.service
   JOIN ciem.aws_principals p ON p.principal_arn = g.principal_arn
@@ -476,15 +476,14 @@ SELECT 'aws'::text AS cloud,
        ciem.days_since(a.last_activity_at) AS days_since_activity,
        a.member_count,
        CASE
-           WHEN a.last_activity_at >= w.unused_since THEN 'active'
-           WHEN a.created_at > w.unused_since THEN 'new'
+           WHEN a.last_activity_at >= (SELECT now() - make_interval(days => ciem.setting_days('unused_days'))) THEN 'active'
+           WHEN a.created_at > (SELECT now() - make_interval(days => ciem.setting_days('unused_days'))) THEN 'new'
            WHEN a.identity_type = 'group' AND a.member_count = 0 THEN 'no_members'
            WHEN NOT a.activity_known THEN 'unknown'
            WHEN a.last_activity_at IS NOT NULL THEN 'inactive'
            ELSE 'never_used'
        END AS status
-  FROM activity a
- CROSS JOIN (SELECT now() - make_interval(days => ciem.setting_days('unused_days')) AS unused_since) w;
+  FROM activity a;
 
 COMMENT ON VIEW ciem.identity_activity IS
     'One row per AWS IAM user, role and group: the latest password, access key, role and service use, and status (active, inactive, never_used, new, no_members, unknown) against unused_days.';
@@ -534,16 +533,14 @@ SELECT 'aws'::text AS cloud, c.account_id, c.identity_arn, 'user'::text AS ident
        ciem.days_since(c.last_used_at) AS days_since_used,
        CASE
            WHEN NOT c.active THEN 'disabled'
-           WHEN c.last_used_at >= w.unused_since THEN 'used'
+           WHEN c.last_used_at >= (SELECT now() - make_interval(days => ciem.setting_days('unused_days'))) THEN 'used'
            WHEN c.last_used_at IS NOT NULL THEN 'unused'
-           WHEN c.created_at > w.unused_since THEN 'new'
+           WHEN c.created_at > (SELECT now() - make_interval(days => ciem.setting_days('unused_days'))) THEN 'new'
            ELSE 'never_used'
        END AS usage,
        c.credential_type = 'access_key' AND c.active
-           AND c.created_at < w.rotate_before AS rotation_due
-  FROM all_credentials c
- CROSS JOIN (SELECT now() - make_interval(days => ciem.setting_days('unused_days')) AS unused_since,
-                    now() - make_interval(days => ciem.setting_days('access_key_rotation_days')) AS rotate_before) w;
+           AND c.created_at < (SELECT now() - make_interval(days => ciem.setting_days('access_key_rotation_days'))) AS rotation_due
+  FROM all_credentials c;
 
 COMMENT ON VIEW ciem.credentials IS
     'One row per IAM user console password and access key (root excluded): active, created, last used, usage (used, unused, never_used, new, disabled) against unused_days, and rotation_due against access_key_rotation_days.';
@@ -561,7 +558,7 @@ SELECT a.cloud, a.account_id, a.identity_arn, a.identity_type,
        CASE WHEN a.status = 'no_members' THEN 'no_members' ELSE 'no_activity' END AS finding_key,
        jsonb_strip_nulls(jsonb_build_object(
            'status', a.status,
-           'unused_days', ciem.setting_days('unused_days'),
+           'unused_days', (SELECT ciem.setting_days('unused_days')),
            'created_at', a.created_at,
            'last_activity_at', a.last_activity_at,
            'password_last_used', a.password_last_used,
@@ -595,7 +592,7 @@ SELECT c.cloud, c.account_id, c.identity_arn, c.identity_type,
        jsonb_strip_nulls(jsonb_build_object(
            'credential_type', c.credential_type, 'credential_id', c.credential_id, 'usage', c.usage,
            'created_at', c.created_at, 'last_used_at', c.last_used_at, 'last_used_service', c.last_used_service,
-           'unused_days', ciem.setting_days('unused_days'))) AS evidence
+           'unused_days', (SELECT ciem.setting_days('unused_days')))) AS evidence
   FROM ciem.credentials c
  WHERE c.usage IN ('unused', 'never_used')
 UNION ALL
@@ -604,7 +601,7 @@ SELECT c.cloud, c.account_id, c.identity_arn, c.identity_type, 'unused_credentia
        c.credential_type || ':' || c.credential_id || ':rotation',
        jsonb_strip_nulls(jsonb_build_object(
            'credential_type', c.credential_type, 'credential_id', c.credential_id, 'created_at', c.created_at,
-           'age_days', c.age_days, 'access_key_rotation_days', ciem.setting_days('access_key_rotation_days')))
+           'age_days', c.age_days, 'access_key_rotation_days', (SELECT ciem.setting_days('access_key_rotation_days'))))
   FROM ciem.credentials c
  WHERE c.rotation_due;
 
@@ -619,7 +616,7 @@ WITH judged AS (
     SELECT p.principal_arn, p.principal_name, p.principal_type
       FROM ciem.aws_principals p
       JOIN ciem.identities i ON i.identity_id = p.principal_arn
-     WHERE i.created_at IS NULL OR i.created_at <= now() - make_interval(days => ciem.setting_days('unused_days'))
+     WHERE i.created_at IS NULL OR i.created_at <= (SELECT now() - make_interval(days => ciem.setting_days('unused_days')))
 ),
 services AS (
     SELECT u.identity_arn, u.identity_type, u.account_id,
@@ -646,9 +643,9 @@ SELECT 'aws'::text AS cloud, s.account_id, s.identity_arn, s.identity_type,
        'unused_permission'::text AS category,
        CASE WHEN s.level_mask & 1 <> 0 THEN 'high' WHEN s.level_mask & 2 <> 0 THEN 'medium' ELSE 'low' END AS severity,
        format('%s %s has %s granted services it has not used for %s days', initcap(s.identity_type), j.principal_name,
-              s.service_count, ciem.last_accessed_window_days()) AS title,
+              s.service_count, (SELECT ciem.last_accessed_window_days())) AS title,
        'services' AS finding_key,
-       jsonb_build_object('unused_days', ciem.last_accessed_window_days(), 'services', s.unused,
+       jsonb_build_object('unused_days', (SELECT ciem.last_accessed_window_days()), 'services', s.unused,
                           'note', 'granted is computed per service and access level from Allow statements, the boundary and unconditional denies') AS evidence
   FROM services s
   JOIN judged j ON j.principal_arn = s.identity_arn
@@ -656,9 +653,9 @@ UNION ALL
 SELECT 'aws', a.account_id, a.identity_arn, a.identity_type, 'unused_permission',
        CASE WHEN a.level_mask & 1 <> 0 THEN 'high' WHEN a.level_mask & 2 <> 0 THEN 'medium' ELSE 'low' END,
        format('%s %s has %s granted tracked actions it has not used for %s days', initcap(a.identity_type), j.principal_name,
-              a.action_count, ciem.last_accessed_window_days()),
+              a.action_count, (SELECT ciem.last_accessed_window_days())),
        'actions',
-       jsonb_build_object('unused_days', ciem.last_accessed_window_days(), 'actions', a.unused)
+       jsonb_build_object('unused_days', (SELECT ciem.last_accessed_window_days()), 'actions', a.unused)
   FROM actions a
   JOIN judged j ON j.principal_arn = a.identity_arn;
 
