@@ -6,6 +6,7 @@ import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerRefresh } from './commands/refresh';
 import { registerSnapshot } from './commands/snapshot';
+import { registerSuggestPolicy } from './commands/suggest-policy';
 import { formatError } from './errors';
 import { toolVersion } from './version';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRefresh(program);
   registerSnapshot(program);
   registerExplain(program);
+  registerSuggestPolicy(program);
   registerDemo(program);
   return program;
 }

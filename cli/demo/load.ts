@@ -4,6 +4,8 @@ import { parseAuthorizationDetails } from '../import/aws-authz/parse';
 import { writeExport } from '../import/aws-authz/write';
 import { migrate, type MigrateResult } from '../migrate/run';
 import { writeAccountHygiene } from './account-hygiene';
+import { writeActivity } from '../unused/write-activity';
+import { generateDemoActivity } from './activity';
 import { generateDemoOrganisation, type DemoAccount } from './organisation';
 
 export interface DemoLoadResult {
@@ -21,6 +23,9 @@ export async function loadDemo(client: Client, sourceSchema: string, asOf: Date)
     await writeExport(client, sourceSchema, parseAuthorizationDetails(account.authorizationDetails, account.accountId));
   }
   await writeAccountHygiene(client, sourceSchema, asOf);
+  for (const [accountId, rows] of Object.entries(generateDemoActivity(asOf))) {
+    await writeActivity(client, sourceSchema, accountId, rows);
+  }
   const migration = await migrate(client, { sourceSchema });
   return { accounts, migration };
 }

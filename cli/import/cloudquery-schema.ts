@@ -193,6 +193,85 @@ export const awsIamTables: TableSpec[] = [
   },
 ];
 
+/** Last accessed tables: children of users, roles, groups and managed policies, one row per service. */
+function lastAccessedTable(name: string, parent: string, ownerColumn: string): TableSpec {
+  return {
+    name,
+    parent,
+    keyColumns: ['account_id', ownerColumn, 'service_namespace'],
+    columns: [
+      text('account_id'),
+      text(ownerColumn),
+      text('job_id'),
+      text('service_name'),
+      text('service_namespace'),
+      timestamp('last_authenticated'),
+      text('last_authenticated_entity'),
+      text('last_authenticated_region'),
+      bigint('total_authenticated_entities'),
+      jsonb('tracked_actions_last_accessed'),
+    ],
+  };
+}
+
+/**
+ * The tables that record activity: the credential report, access keys and last accessed
+ * information. The importer of authorization details does not write them; the demo and tests do.
+ * The credential report has no account_id column: its account is the fifth field of arn.
+ */
+export const awsIamActivityTables: TableSpec[] = [
+  {
+    name: 'aws_iam_credential_reports',
+    keyColumns: ['arn', 'user_creation_time'],
+    columns: [
+      text('arn'),
+      timestamp('user_creation_time'),
+      timestamp('password_last_changed'),
+      timestamp('password_next_rotation'),
+      timestamp('access_key_1_last_rotated'),
+      timestamp('access_key_2_last_rotated'),
+      timestamp('cert_1_last_rotated'),
+      timestamp('cert_2_last_rotated'),
+      timestamp('access_key_1_last_used_date'),
+      timestamp('access_key_2_last_used_date'),
+      timestamp('password_last_used'),
+      text('password_enabled'),
+      text('user'),
+      text('password_status'),
+      boolean('mfa_active'),
+      boolean('access_key1_active'),
+      boolean('access_key2_active'),
+      boolean('cert1_active'),
+      boolean('cert2_active'),
+      text('access_key1_last_used_region'),
+      text('access_key1_last_used_service'),
+      text('access_key2_last_used_region'),
+      text('access_key2_last_used_service'),
+    ],
+  },
+  {
+    name: 'aws_iam_user_access_keys',
+    parent: 'aws_iam_users',
+    keyColumns: ['account_id', 'user_arn', 'access_key_id'],
+    columns: [
+      text('account_id'),
+      text('user_arn'),
+      text('access_key_id'),
+      text('user_id'),
+      timestamp('last_used'),
+      text('last_used_service_name'),
+      timestamp('create_date'),
+      text('status'),
+      text('user_name'),
+      timestamp('last_rotated'),
+    ],
+  },
+  lastAccessedTable('aws_iam_user_last_accessed_details', 'aws_iam_users', 'user_arn'),
+  lastAccessedTable('aws_iam_role_last_accessed_details', 'aws_iam_roles', 'role_arn'),
+  lastAccessedTable('aws_iam_group_last_accessed_details', 'aws_iam_groups', 'group_arn'),
+  lastAccessedTable('aws_iam_policy_last_accessed_details', 'aws_iam_policies', 'arn'),
+];
+
 /** Returns the CREATE TABLE statement CloudQuery's PostgreSQL destination would issue. */
 export function createTableSql(schema: string, table: TableSpec, quote: (name: string) => string): string {
   const columns = [...internalColumns, ...table.columns].map((column) => {

@@ -73,7 +73,7 @@ function assignIds(parsed: ParsedExport, syncTime: string): Map<string, Row[]> {
   return result;
 }
 
-async function ensureSchema(client: Client, schema: string): Promise<void> {
+export async function ensureSchema(client: Client, schema: string): Promise<void> {
   const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if (found.rowCount === 0) {
     await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
