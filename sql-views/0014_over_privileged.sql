@@ -401,12 +401,13 @@ SELECT 'resource_exposure', a.action
 COMMENT ON VIEW ciem.aws_risk_actions IS
     'Actions of the data_exfiltration, credentials_exposure and resource_exposure categories. infrastructure_modification is every Write action on every resource.';
 
--- Per action set, the actions the finding rules ask the engine about: the escalation and risk
--- actions, plus up to three Write actions per service when the set leaves the resource open.
+-- Per action set, the actions the finding rules ask the engine about: the escalation and listed
+-- risk actions, plus two Write and two Permissions management actions per service when the set
+-- leaves the resource open.
 -- Computing this per set rather than per principal keeps the refresh cheap: a managed policy
 -- attached to thousands of identities is looked at once.
--- NOTE: infrastructure_modification confirms up to three Write actions per service through the
--- engine; the finding's write_action_count is a statement-level count, before denies.
+-- NOTE: infrastructure_modification and resource_exposure confirm two actions per service through
+-- the engine; the finding's statement_level_write_actions counts before denies.
 CREATE MATERIALIZED VIEW ciem.aws_action_set_risk_actions AS
 WITH sets AS (
     SELECT DISTINCT ciem.action_set_key(s.is_not_action, s.action_patterns, s.is_not_resource, s.resource_patterns) AS action_set_key,
@@ -417,25 +418,29 @@ WITH sets AS (
 watched AS (
     SELECT action FROM ciem.privilege_escalation_method_actions WHERE action IS NOT NULL
     UNION
-    SELECT action FROM ciem.aws_risk_actions
+    SELECT a.action
+      FROM ciem.risk_listed_actions l
+      JOIN ciem.aws_actions a ON a.service = split_part(l.action_pattern, ':', 1) AND lower(a.name) = split_part(l.action_pattern, ':', 2)
 ),
-writes AS (
+-- Write and Permissions management actions are many (12,500 and 425 in the catalogue), so only
+-- the first two of each service stand for them.
+leveled AS (
     SELECT x.action_set_key, a.service, a.action,
-           row_number() OVER (PARTITION BY x.action_set_key, a.service ORDER BY a.action) AS rank,
-           count(*) OVER (PARTITION BY x.action_set_key) AS write_count
+           row_number() OVER (PARTITION BY x.action_set_key, a.service, 'Write' = ANY (a.access_levels) ORDER BY a.action) AS rank,
+           count(*) FILTER (WHERE 'Write' = ANY (a.access_levels)) OVER (PARTITION BY x.action_set_key) AS write_count
       FROM sets s
       JOIN ciem.aws_action_set_actions x ON x.action_set_key = s.action_set_key
       JOIN ciem.aws_actions a ON a.action = x.action
-     WHERE s.unscoped AND 'Write' = ANY (a.access_levels)
+     WHERE s.unscoped AND a.access_levels && ARRAY['Write', 'Permissions management']
 )
 SELECT x.action_set_key, x.action, s.unscoped, false AS write_sample, NULL::bigint AS write_count
   FROM sets s
   JOIN ciem.aws_action_set_actions x ON x.action_set_key = s.action_set_key
   JOIN watched w ON w.action = x.action
 UNION
-SELECT w.action_set_key, w.action, true, true, w.write_count
-  FROM writes w
- WHERE w.rank <= 3
+SELECT l.action_set_key, l.action, true, true, l.write_count
+  FROM leveled l
+ WHERE l.rank <= 2
 WITH NO DATA;
 
 CREATE UNIQUE INDEX aws_action_set_risk_actions_key ON ciem.aws_action_set_risk_actions (action_set_key, action, write_sample);
@@ -750,7 +755,7 @@ passable AS MATERIALIZED (
       JOIN pass_grant_roles r
         ON r.account_id = split_part(h.principal_arn, ':', 5)
        AND r.patterns = u.patterns
-       AND r.denied_resource_patterns = u.denied_resource_patterns
+       AND r.denied_resource_patterns IS NOT DISTINCT FROM u.denied_resource_patterns
        AND r.via_not_resource = u.via_not_resource
      WHERE r.role_arn <> h.principal_arn
        AND CASE WHEN m.passed_role_service IS NULL THEN cardinality(r.services) > 0

@@ -10,15 +10,25 @@ export interface FindingRow {
   suppressed: boolean;
 }
 
-/** The open findings of one identity, optionally of one category, ordered by key. */
+/** The categories of the over-privilege rules; the other rules (unused access, compliance) also report on fixture users. */
+export const overPrivilegeCategories = [
+  'admin_equivalent',
+  'privilege_escalation',
+  'data_exfiltration',
+  'credentials_exposure',
+  'resource_exposure',
+  'infrastructure_modification',
+];
+
+/** The open findings of one identity, of one category or else of the over-privilege categories, ordered by key. */
 export async function findingsOf(client: Client, identityArn: string, category?: string): Promise<FindingRow[]> {
   const result = await client.query<FindingRow>(
     `SELECT f.finding_id, f.category, r.finding_key, f.severity, f.title, f.evidence, f.suppressed
        FROM ciem.findings f
        JOIN ciem.finding_records r USING (finding_id)
-      WHERE f.identity_arn = $1 AND ($2::text IS NULL OR f.category = $2)
+      WHERE f.identity_arn = $1 AND f.category = ANY ($2)
       ORDER BY f.category, r.finding_key`,
-    [identityArn, category ?? null]
+    [identityArn, category ? [category] : overPrivilegeCategories]
   );
   return result.rows;
 }
@@ -28,7 +38,7 @@ export async function escalationMethods(client: Client, identityArn: string): Pr
   return (await findingsOf(client, identityArn, 'privilege_escalation')).map((finding) => finding.finding_key);
 }
 
-/** The categories of the open findings of one identity. */
+/** The over-privilege categories of the open findings of one identity. */
 export async function categoriesOf(client: Client, identityArn: string): Promise<string[]> {
   return [...new Set((await findingsOf(client, identityArn)).map((finding) => finding.category))];
 }
