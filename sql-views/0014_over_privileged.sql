@@ -6,7 +6,7 @@
 -- asks for one principal and one action or all of them; the finding rules ask for the few
 -- thousand actions that matter, for every principal, in one pass. From here on
 -- evaluate_principal calls this function, so the two cannot drift apart.
-CREATE FUNCTION ciem.evaluate_principals(p_principals text[], p_actions text[], p_resource text, p_at timestamptz, p_detail boolean)
+CREATE FUNCTION ciem.evaluate_principals(p_principals text[], p_actions text[], p_resource text, p_at timestamptz, p_detail boolean, p_pairs text[])
 RETURNS TABLE (
     principal_arn text,
     action text,
@@ -84,6 +84,8 @@ matched AS (
      WHERE p_resource = '*'
        -- A hashed set: with thousands of requested actions, = ANY would scan the array per row.
        AND (p_actions IS NULL OR x.action IN (SELECT unnest(p_actions)))
+       -- Requests as 'principal action' pairs, when each principal asks for its own actions.
+       AND (p_pairs IS NULL OR l.subject || ' ' || x.action IN (SELECT unnest(p_pairs)))
     UNION ALL
     SELECT l.*, requested.action, true
       FROM live l
@@ -148,8 +150,8 @@ SELECT pa.subject, pa.action,
 END
 $$;
 
-COMMENT ON FUNCTION ciem.evaluate_principals(text[], text[], text, timestamptz, boolean) IS
-    'Decision per principal and action for the listed IAM users and roles and actions (NULL: every action of the catalogue), in one pass. Same rules as ciem.evaluate_principal; statements is NULL unless p_detail.';
+COMMENT ON FUNCTION ciem.evaluate_principals(text[], text[], text, timestamptz, boolean, text[]) IS
+    'Decision per principal and action for the listed IAM users and roles and actions (NULL: every action of the catalogue), in one pass, optionally only the principal-action pairs of p_pairs ("arn action"). Same rules as ciem.evaluate_principal; statements is NULL unless p_detail.';
 
 CREATE FUNCTION ciem.evaluate_principal_actions(p_principal text, p_actions text[], p_resource text, p_at timestamptz)
 RETURNS TABLE (
@@ -162,7 +164,7 @@ RETURNS TABLE (
 LANGUAGE sql STABLE
 AS $$
     SELECT e.action, e.decision, e.resource_patterns, e.denied_resource_patterns, e.statements
-      FROM ciem.evaluate_principals(ARRAY[p_principal], p_actions, p_resource, p_at, true) e
+      FROM ciem.evaluate_principals(ARRAY[p_principal], p_actions, p_resource, p_at, true, NULL) e
 $$;
 
 COMMENT ON FUNCTION ciem.evaluate_principal_actions(text, text[], text, timestamptz) IS
@@ -635,7 +637,8 @@ decided AS MATERIALIZED (
       FROM ciem.evaluate_principals(
                ARRAY(SELECT DISTINCT principal_arn FROM escalation_requests),
                ARRAY(SELECT DISTINCT action FROM escalation_requests),
-               '*', now(), true) e
+               '*', now(), true,
+               ARRAY(SELECT principal_arn || ' ' || action FROM escalation_requests)) e
       JOIN escalation_requests q ON q.principal_arn = e.principal_arn AND q.action = e.action
      WHERE e.decision IN ('allowed', 'conditional')
     UNION ALL
@@ -643,7 +646,8 @@ decided AS MATERIALIZED (
       FROM ciem.evaluate_principals(
                ARRAY(SELECT DISTINCT principal_arn FROM category_requests),
                ARRAY(SELECT DISTINCT action FROM category_requests),
-               '*', now(), false) e
+               '*', now(), false,
+               ARRAY(SELECT principal_arn || ' ' || action FROM category_requests)) e
       JOIN category_requests q ON q.principal_arn = e.principal_arn AND q.action = e.action
      WHERE e.decision IN ('allowed', 'conditional')
        AND NOT EXISTS (SELECT 1 FROM escalation_requests x WHERE x.principal_arn = e.principal_arn AND x.action = e.action)

@@ -43,9 +43,14 @@ export function printMigrateResult(result: MigrateResult, sourceSchema: string):
         'Views over them return no rows until CloudQuery syncs them (or openciem import aws-authz loads them); run migrate again afterwards.'
     );
   }
-  const optional = result.sources.filter((source) => !source.present && source.optional).map((source) => source.table_name);
-  if (optional.length > 0) {
-    console.log(`Optional source tables absent, so service control policies are not evaluated: ${optional.join(', ')}.`);
+  // One line per feature that is off, naming the optional tables it waits for.
+  const absentByPurpose = new Map<string, string[]>();
+  for (const source of result.sources.filter((item) => !item.present && item.optional)) {
+    const purpose = source.purpose ?? 'optional feature';
+    absentByPurpose.set(purpose, [...(absentByPurpose.get(purpose) ?? []), source.table_name]);
+  }
+  for (const [purpose, tables] of absentByPurpose) {
+    console.log(`Off until CloudQuery syncs ${tables.join(', ')}: ${purpose}.`);
   }
   for (const source of result.sources.filter((item) => item.present && item.missing_columns.length > 0)) {
     console.log(

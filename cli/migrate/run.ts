@@ -19,6 +19,8 @@ export interface SourceTableStatus {
   rebound: boolean;
   /** The table only feeds an optional feature, such as SCPs. */
   optional: boolean;
+  /** For optional tables, the feature that is off while the table is absent. */
+  purpose: string | null;
 }
 
 export interface MigrateResult {
@@ -114,7 +116,7 @@ async function bindSources(client: Client, sourceSchema: string): Promise<Source
   await client.query('BEGIN');
   try {
     const result = await client.query<SourceTableStatus>(
-      `SELECT b.table_name, b.present, b.missing_columns, b.rebound, coalesce(t.optional, false) AS optional
+      `SELECT b.table_name, b.present, b.missing_columns, b.rebound, coalesce(t.optional, false) AS optional, t.purpose
          FROM ciem.bind_sources($1) b
          LEFT JOIN ciem.source_tables t ON t.table_name = b.table_name`,
       [sourceSchema]
