@@ -2,6 +2,20 @@
 -- and the risk categories, all decided by the effective-permission engine on the union of each
 -- principal's policies, after denies, permissions boundaries and SCPs.
 
+-- Each statement's action set key, computed once per refresh: hashing the patterns of a
+-- statement with thousands of actions for every principal that holds it was the largest cost of
+-- evaluating many principals.
+CREATE MATERIALIZED VIEW ciem.aws_statement_action_sets AS
+SELECT s.statement_key,
+       ciem.action_set_key(s.is_not_action, s.action_patterns, s.is_not_resource, s.resource_patterns) AS action_set_key
+  FROM ciem.aws_policy_statements s
+WITH NO DATA;
+
+CREATE UNIQUE INDEX aws_statement_action_sets_key ON ciem.aws_statement_action_sets (statement_key);
+
+COMMENT ON MATERIALIZED VIEW ciem.aws_statement_action_sets IS
+    'One row per policy statement with the key of its action set (ciem.aws_action_set_actions).';
+
 -- The engine for many principals and a list of actions. ciem.evaluate_principal (migration 0011)
 -- asks for one principal and one action or all of them; the finding rules ask for the few
 -- thousand actions that matter, for every principal, in one pass. From here on
@@ -52,7 +66,7 @@ evaluated AS (
                THEN 'unknown'
                ELSE ciem.condition_state(a.condition, p_at)
            END AS condition_state,
-           ciem.action_set_key(a.is_not_action, a.action_patterns, a.is_not_resource, a.resource_patterns) AS action_set_key,
+           (SELECT k.action_set_key FROM ciem.aws_statement_action_sets k WHERE k.statement_key = a.statement_key) AS action_set_key,
            ARRAY(
                SELECT r.resolved
                  FROM unnest(a.resource_patterns) AS pattern
@@ -592,8 +606,8 @@ granted AS MATERIALIZED (
       FROM representatives r
       JOIN ciem.aws_principal_policies pp ON pp.principal_arn = r.principal_arn AND pp.via IN ('direct', 'group')
       JOIN ciem.aws_policy_statements s ON s.policy_key = pp.policy_key AND s.problem IS NULL AND s.effect = 'Allow'
-      JOIN ciem.aws_action_set_risk_actions ra
-        ON ra.action_set_key = ciem.action_set_key(s.is_not_action, s.action_patterns, s.is_not_resource, s.resource_patterns)
+      JOIN ciem.aws_statement_action_sets k ON k.statement_key = s.statement_key
+      JOIN ciem.aws_action_set_risk_actions ra ON ra.action_set_key = k.action_set_key
      GROUP BY r.signature, r.principal_arn, ra.action
 ),
 method_sizes AS MATERIALIZED (
@@ -886,6 +900,7 @@ INSERT INTO ciem.finding_sources (source_name, relation, description) VALUES
     ('aws_risk_categories', 'ciem.aws_risk_findings', 'AWS principals allowed data-exfiltration, credential, resource-exposure or Write actions on every resource.');
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
+    (15, 'aws_statement_action_sets'),
     (110, 'aws_action_set_risk_actions'),
     (120, 'aws_admin_equivalent'),
     (130, 'aws_principal_risk_decisions'),

@@ -319,5 +319,5 @@ describe('explain', () => {
     );
     expect(rows.rows.filter((row) => row.decision !== row.explained)).toEqual([]);
     expect(rows.rows.length).toBeGreaterThan(300);
-  });
+  }, 30_000);
 });

@@ -148,9 +148,13 @@ export interface FindingRow {
 }
 
 /** The open findings of one role or resource, from ciem.findings after a refresh. */
+/** The trust findings of one role or resource; other rules (admin, unused access) report on the same fixtures. */
 export async function findingsOf(client: Client, arn: string): Promise<FindingRow[]> {
   const result = await client.query<FindingRow>(
-    'SELECT category, severity, title, identity_type, evidence FROM ciem.findings WHERE identity_arn = $1 ORDER BY category, severity_rank DESC, title',
+    `SELECT category, severity, title, identity_type, evidence
+       FROM ciem.findings
+      WHERE identity_arn = $1 AND category IN ('public_trust', 'cross_account_trust')
+      ORDER BY category, severity_rank DESC, title`,
     [arn]
   );
   return result.rows;
