@@ -601,11 +601,19 @@ representatives AS MATERIALIZED (
       FROM signatures
      GROUP BY signature
 ),
+statement_states AS MATERIALIZED (
+    SELECT s.statement_key, ciem.condition_state(s.condition, now()) AS condition_state
+      FROM ciem.aws_policy_statements s
+     WHERE s.problem IS NULL
+),
 granted AS MATERIALIZED (
-    SELECT r.signature, r.principal_arn, ra.action, bool_or(ra.unscoped) AS unscoped, max(ra.write_count) AS write_count
+    SELECT r.signature, r.principal_arn, ra.action, bool_or(ra.unscoped) AS unscoped, max(ra.write_count) AS write_count,
+           bool_or(ra.unscoped AND st.condition_state IN ('none', 'true')) AS unscoped_sure,
+           bool_or(ra.unscoped AND st.condition_state <> 'false') AS unscoped_live
       FROM representatives r
       JOIN ciem.aws_principal_policies pp ON pp.principal_arn = r.principal_arn AND pp.via IN ('direct', 'group')
       JOIN ciem.aws_policy_statements s ON s.policy_key = pp.policy_key AND s.problem IS NULL AND s.effect = 'Allow'
+      JOIN statement_states st ON st.statement_key = s.statement_key
       JOIN ciem.aws_statement_action_sets k ON k.statement_key = s.statement_key
       JOIN ciem.aws_action_set_risk_actions ra ON ra.action_set_key = k.action_set_key
      GROUP BY r.signature, r.principal_arn, ra.action
@@ -646,8 +654,38 @@ category_requests AS MATERIALIZED (
              WHERE ranked.in_service <= 2) capped
      WHERE in_category <= 24
 ),
+-- Without a permissions boundary, SCPs or a Deny that names the action, the engine's decision
+-- is the Allow statements' own: allowed when one applies without an undecided condition,
+-- conditional when only conditional ones do (IAM User Guide, "Policy evaluation logic"). Those
+-- category actions are decided here; the others go to the engine.
+deny_named AS MATERIALIZED (
+    SELECT DISTINCT q.principal_arn, q.action
+      FROM (SELECT DISTINCT principal_arn FROM category_requests) c
+      JOIN ciem.aws_principal_policies pp ON pp.principal_arn = c.principal_arn
+      JOIN ciem.aws_policy_statements s ON s.policy_key = pp.policy_key AND s.problem IS NULL AND s.effect = 'Deny'
+      JOIN ciem.aws_statement_action_sets k ON k.statement_key = s.statement_key
+      JOIN category_requests q ON q.principal_arn = c.principal_arn
+      JOIN ciem.aws_action_set_actions x ON x.action_set_key = k.action_set_key AND x.action = q.action
+),
+plain_principals AS MATERIALIZED (
+    SELECT p.principal_arn
+      FROM ciem.aws_principals p
+     WHERE p.boundary_arn IS NULL
+       AND (p.is_service_linked OR NOT EXISTS (SELECT 1 FROM ciem.aws_scp_governed_accounts g WHERE g.account_id = p.account_id))
+),
+category_by_statements AS MATERIALIZED (
+    SELECT q.principal_arn, q.action
+      FROM category_requests q
+      JOIN plain_principals pl ON pl.principal_arn = q.principal_arn
+     WHERE NOT EXISTS (SELECT 1 FROM deny_named d WHERE d.principal_arn = q.principal_arn AND d.action = q.action)
+),
+category_by_engine AS MATERIALIZED (
+    SELECT q.*
+      FROM category_requests q
+     WHERE NOT EXISTS (SELECT 1 FROM category_by_statements c WHERE c.principal_arn = q.principal_arn AND c.action = q.action)
+),
 decided AS MATERIALIZED (
-    SELECT e.*, true AS detailed
+    SELECT e.*, true AS detailed, 'engine'::text AS decided_by
       FROM ciem.evaluate_principals(
                ARRAY(SELECT DISTINCT principal_arn FROM escalation_requests),
                ARRAY(SELECT DISTINCT action FROM escalation_requests),
@@ -656,18 +694,27 @@ decided AS MATERIALIZED (
       JOIN escalation_requests q ON q.principal_arn = e.principal_arn AND q.action = e.action
      WHERE e.decision IN ('allowed', 'conditional')
     UNION ALL
-    SELECT e.*, false
+    SELECT e.*, false, 'engine'
       FROM ciem.evaluate_principals(
-               ARRAY(SELECT DISTINCT principal_arn FROM category_requests),
-               ARRAY(SELECT DISTINCT action FROM category_requests),
+               ARRAY(SELECT DISTINCT principal_arn FROM category_by_engine),
+               ARRAY(SELECT DISTINCT action FROM category_by_engine),
                '*', now(), false,
-               ARRAY(SELECT principal_arn || ' ' || action FROM category_requests)) e
-      JOIN category_requests q ON q.principal_arn = e.principal_arn AND q.action = e.action
+               ARRAY(SELECT principal_arn || ' ' || action FROM category_by_engine)) e
+      JOIN category_by_engine q ON q.principal_arn = e.principal_arn AND q.action = e.action
      WHERE e.decision IN ('allowed', 'conditional')
        AND NOT EXISTS (SELECT 1 FROM escalation_requests x WHERE x.principal_arn = e.principal_arn AND x.action = e.action)
+    UNION ALL
+    SELECT c.principal_arn, c.action,
+           CASE WHEN g.unscoped_sure THEN 'allowed' ELSE 'conditional' END,
+           NULL::text[], NULL::text[], NULL::jsonb, false, 'statements'
+      FROM category_by_statements c
+      JOIN granted g ON g.principal_arn = c.principal_arn AND g.action = c.action
+     WHERE g.unscoped_live
+       AND NOT ciem.requires_no_permission(c.action)
+       AND NOT EXISTS (SELECT 1 FROM escalation_requests x WHERE x.principal_arn = c.principal_arn AND x.action = c.action)
 )
 SELECT s.principal_arn, g.write_count, d.action, d.decision, d.resource_patterns, d.denied_resource_patterns,
-       coalesce(d.statements, '[]'::jsonb) AS statements, d.detailed
+       coalesce(d.statements, '[]'::jsonb) AS statements, d.detailed, d.decided_by
   FROM signatures s
   JOIN representatives r ON r.signature = s.signature
   JOIN decided d ON d.principal_arn = r.principal_arn
@@ -802,7 +849,8 @@ CREATE VIEW ciem.aws_risk_grants AS
 WITH open_grants AS (
     SELECT d.*
       FROM ciem.aws_principal_risk_decisions d
-     WHERE EXISTS (SELECT 1 FROM unnest(d.resource_patterns) r WHERE ciem.pattern_is_unscoped(r))
+     WHERE d.decided_by = 'statements'
+        OR EXISTS (SELECT 1 FROM unnest(d.resource_patterns) r WHERE ciem.pattern_is_unscoped(r))
         OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.statements) s
                     WHERE s ->> 'effect' = 'Allow' AND s ->> 'via' IN ('direct', 'group') AND s ? 'not_resource')
 )

@@ -85,3 +85,13 @@ test('fn4 escalates through PutUserPolicy', async () => {
   expect(findings.rows.map((r) => r.category)).not.toContain('admin_equivalent');
   expect(findings.rows.map((r) => r.method)).toContain('privesc-063');
 });
+
+test('statement-level category decisions agree with the engine', async () => {
+  const rows = await db.client.query<{ principal_arn: string; action: string; decision: string; explained: string }>(
+    `SELECT d.principal_arn, d.action, d.decision, ciem.explain(d.principal_arn, d.action) ->> 'decision' AS explained
+       FROM ciem.aws_principal_risk_decisions d
+      WHERE d.decided_by = 'statements'`
+  );
+  expect(rows.rows.length).toBeGreaterThan(100);
+  expect(rows.rows.filter((row) => row.decision !== row.explained)).toEqual([]);
+}, 60_000);

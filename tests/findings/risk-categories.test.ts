@@ -73,3 +73,15 @@ test('conditional grant is low', async () => {
   const [finding] = await findingsOf(db.client, userArn('reader-under-mfa'), 'data_exfiltration');
   expect(finding.severity).toBe('low');
 });
+
+// Principals without a boundary, SCPs or a Deny naming the action are decided from their Allow
+// statements alone; the engine must agree on every such decision.
+test('statement-level decisions agree with the engine', async () => {
+  const rows = await db.client.query<{ principal_arn: string; action: string; decision: string; explained: string }>(
+    `SELECT d.principal_arn, d.action, d.decision, ciem.explain(d.principal_arn, d.action) ->> 'decision' AS explained
+       FROM ciem.aws_principal_risk_decisions d
+      WHERE d.decided_by = 'statements'`
+  );
+  expect(rows.rows.length).toBeGreaterThan(5);
+  expect(rows.rows.filter((row) => row.decision !== row.explained)).toEqual([]);
+});
