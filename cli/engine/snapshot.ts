@@ -16,15 +16,15 @@ export async function takeSnapshot(client: Client): Promise<SnapshotSummary> {
     throw new UserError('the database has no ciem.take_snapshot() yet', 'Run openciem migrate first.');
   }
 
-  const taken = await client.query<{ id: string }>('SELECT ciem.take_snapshot()::text AS id');
+  const created = await client.query<{ id: string }>('SELECT ciem.take_snapshot()::text AS id');
   const summary = await client.query<{ taken_at: Date; finding_count: number; new_count: number }>(
     `SELECT s.taken_at, s.finding_count, (SELECT count(*)::int FROM ciem.new_findings) AS new_count
        FROM ciem.snapshots s
       WHERE s.snapshot_id = $1`,
-    [taken.rows[0].id]
+    [created.rows[0].id]
   );
   const row = summary.rows[0];
-  return { snapshotId: taken.rows[0].id, takenAt: row.taken_at, findingCount: row.finding_count, newCount: row.new_count };
+  return { snapshotId: created.rows[0].id, takenAt: row.taken_at, findingCount: row.finding_count, newCount: row.new_count };
 }
 
 export function describeSnapshot(summary: SnapshotSummary): string {

@@ -18,10 +18,10 @@ afterAll(async () => {
 });
 
 test('first snapshot counts every finding as new', async () => {
-  const taken = await sql('SELECT ciem.take_snapshot() AS id');
+  const snapshot = await sql('SELECT ciem.take_snapshot() AS id');
   const counts = await sql(
     "SELECT category, severity, open_count FROM ciem.snapshot_finding_counts WHERE snapshot_id = $1 AND category = 'data_exfiltration'",
-    [taken.rows[0].id]
+    [snapshot.rows[0].id]
   );
   expect(counts.rows).toEqual([{ category: 'data_exfiltration', severity: 'medium', open_count: 1 }]);
 
