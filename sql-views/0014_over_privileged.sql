@@ -197,6 +197,43 @@ AS $$
     SELECT * FROM ciem.evaluate_principal_actions(p_principal, CASE WHEN p_action IS NOT NULL THEN ARRAY[p_action] END, p_resource, p_at)
 $$;
 
+-- The engine for many principal-action pairs ("arn action"), 200 principals at a time: in one
+-- pass, thousands of principals made the engine's sorts spill out of memory and the whole pass
+-- slower than the batches together.
+CREATE FUNCTION ciem.evaluate_pairs(p_pairs text[], p_detail boolean)
+RETURNS TABLE (
+    principal_arn text,
+    action text,
+    decision text,
+    resource_patterns text[],
+    denied_resource_patterns text[],
+    statements jsonb
+)
+LANGUAGE plpgsql STABLE
+AS $$
+#variable_conflict use_column
+DECLARE
+    batch text[];
+BEGIN
+    FOR batch IN
+        SELECT array_agg(ranked.pair)
+          FROM (SELECT p.pair, dense_rank() OVER (ORDER BY split_part(p.pair, ' ', 1)) AS principal_rank
+                  FROM unnest(p_pairs) AS p(pair)) ranked
+         GROUP BY (ranked.principal_rank - 1) / 200
+    LOOP
+        RETURN QUERY
+        SELECT e.*
+          FROM ciem.evaluate_principals(
+                   ARRAY(SELECT DISTINCT split_part(b, ' ', 1) FROM unnest(batch) b),
+                   ARRAY(SELECT DISTINCT split_part(b, ' ', 2) FROM unnest(batch) b),
+                   '*', now(), p_detail, batch) e;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION ciem.evaluate_pairs(text[], boolean) IS
+    'Decision on "*" for each "principal_arn action" pair, evaluated 200 principals at a time; statements only with p_detail.';
+
 -- True when a resource pattern leaves the resource open: "*", or an ARN pattern that covers
 -- every resource of some type, whatever its name (arn:aws:s3:::*/*, arn:aws:ssm:*:*:parameter/*).
 -- It is compared with the type's ARN format from the catalogue, so that arn:aws:s3:::reports/*
@@ -686,20 +723,12 @@ category_by_engine AS MATERIALIZED (
 ),
 decided AS MATERIALIZED (
     SELECT e.*, true AS detailed, 'engine'::text AS decided_by
-      FROM ciem.evaluate_principals(
-               ARRAY(SELECT DISTINCT principal_arn FROM escalation_requests),
-               ARRAY(SELECT DISTINCT action FROM escalation_requests),
-               '*', now(), true,
-               ARRAY(SELECT principal_arn || ' ' || action FROM escalation_requests)) e
+      FROM ciem.evaluate_pairs(ARRAY(SELECT principal_arn || ' ' || action FROM escalation_requests), true) e
       JOIN escalation_requests q ON q.principal_arn = e.principal_arn AND q.action = e.action
      WHERE e.decision IN ('allowed', 'conditional')
     UNION ALL
     SELECT e.*, false, 'engine'
-      FROM ciem.evaluate_principals(
-               ARRAY(SELECT DISTINCT principal_arn FROM category_by_engine),
-               ARRAY(SELECT DISTINCT action FROM category_by_engine),
-               '*', now(), false,
-               ARRAY(SELECT principal_arn || ' ' || action FROM category_by_engine)) e
+      FROM ciem.evaluate_pairs(ARRAY(SELECT principal_arn || ' ' || action FROM category_by_engine), false) e
       JOIN category_by_engine q ON q.principal_arn = e.principal_arn AND q.action = e.action
      WHERE e.decision IN ('allowed', 'conditional')
        AND NOT EXISTS (SELECT 1 FROM escalation_requests x WHERE x.principal_arn = e.principal_arn AND x.action = e.action)
