@@ -1,4 +1,6 @@
 import type { CpuUse } from './cpu-contention';
+import { renderFindings } from './findings-report';
+import { bytes, count, milliseconds, seconds } from './format';
 import type { MachineDescription } from './machine';
 import type { Outcome } from './outcome';
 import type { ScaleResult } from './result';
@@ -62,6 +64,8 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
   if (results.length > 1) {
     lines.push(...renderGrowth(results), '');
   }
+
+  lines.push(...renderFindings(results));
 
   for (const result of results) {
     lines.push(`### Schema ciem at ${count(result.identities)} identities`, '');
@@ -176,6 +180,8 @@ function missingReasons(runs: ScaleRun[]): string[] {
       ['refresh', result.refresh],
       ['explain', result.explain],
       ['effective_permissions', result.effectivePermissions],
+      ['refresh steps', result.refreshSplit],
+      ['finding reads', result.findingReads],
     ];
     for (const [name, outcome] of outcomes) {
       if (!outcome.ok) {
@@ -194,27 +200,4 @@ function materialisedBytes(result: ScaleResult): number {
 
 function ciemBytes(result: ScaleResult): number {
   return result.relations.reduce((sum, relation) => sum + relation.bytes, 0);
-}
-
-function count(value: number): string {
-  return Math.round(value).toLocaleString('en-GB');
-}
-
-function seconds(value: number): string {
-  return value < 10 ? `${value.toFixed(2)} s` : `${value.toFixed(1)} s`;
-}
-
-function milliseconds(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
-/** Binary units (1 MiB = 1,048,576 bytes), as pg_size_pretty and free -h use. */
-function bytes(value: number): string {
-  if (value >= 1024 ** 3) {
-    return `${(value / 1024 ** 3).toFixed(2)} GiB`;
-  }
-  if (value >= 1024 ** 2) {
-    return `${(value / 1024 ** 2).toFixed(1)} MiB`;
-  }
-  return `${(value / 1024).toFixed(0)} KiB`;
 }
