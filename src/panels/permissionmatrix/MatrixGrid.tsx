@@ -7,6 +7,7 @@ import { Portal, useStyles2, useTheme2, VizTooltipContainer } from '@grafana/ui'
 import { hasIdentityPage, identityPageHref, identityPagePath } from '../shared/identityLink';
 import { levelColor } from './accessLevels';
 import { CellTooltip } from './CellTooltip';
+import { CELL_HEIGHT, CELL_WIDTH } from './cellSize';
 import { cellKey, type Matrix, type MatrixCell } from './matrixCells';
 import { unusedPattern } from './unusedPattern';
 
@@ -17,8 +18,6 @@ interface Props {
   height: number;
 }
 
-export const CELL_WIDTH = 24;
-export const CELL_HEIGHT = 22;
 const HEADER_HEIGHT = 96;
 const MAX_LABEL_WIDTH = 360;
 /** Rows and columns drawn beyond the visible ones, so that fast scrolling shows no blank strip. */
@@ -152,13 +151,23 @@ export function MatrixGrid({ matrix, width, height }: Props) {
 
 function IdentityLabel({ identity, top }: { identity: string; top: number }) {
   const styles = useStyles2(getStyles);
-  const name = identity.startsWith('arn:') ? identity.split(':').slice(5).join(':') : identity;
+  const parts = identity.split(':');
+  const isArn = identity.startsWith('arn:') && parts.length >= 6;
   const style = { top, height: CELL_HEIGHT };
+
+  // The same role name can exist in several accounts, so the account follows the name.
+  const text = isArn ? (
+    <>
+      {parts.slice(5).join(':')} <span className={styles.account}>{parts[4]}</span>
+    </>
+  ) : (
+    identity
+  );
 
   if (!hasIdentityPage(identity)) {
     return (
       <div className={styles.rowLabel} style={style} title={identity}>
-        {name}
+        {text}
       </div>
     );
   }
@@ -174,7 +183,7 @@ function IdentityLabel({ identity, top }: { identity: string; top: number }) {
 
   return (
     <a className={styles.rowLabel} style={style} title={identity} href={identityPageHref(identity)} onClick={open}>
-      {name}
+      {text}
     </a>
   );
 }
@@ -238,6 +247,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     color: theme.colors.text.primary,
     'a&:hover': { color: theme.colors.text.link, textDecoration: 'underline' },
   }),
+  account: css({ color: theme.colors.text.secondary }),
   body: css({ overflow: 'auto', position: 'relative' }),
   cell: css({
     position: 'absolute',

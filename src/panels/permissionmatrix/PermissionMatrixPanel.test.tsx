@@ -4,7 +4,8 @@ import { locationService } from '@grafana/runtime';
 
 import { installResizeObserver } from '../../test/resizeObserver';
 import { panelProps, serviceAccessFrames, valuesOf, withoutFields, withRows } from '../../test/panelFixtures';
-import { CELL_HEIGHT, CELL_WIDTH, matrixTestIds, visibleRange } from './MatrixGrid';
+import { CELL_HEIGHT, CELL_WIDTH } from './cellSize';
+import { matrixTestIds, visibleRange } from './MatrixGrid';
 import { panelTestIds, PermissionMatrixPanel } from './PermissionMatrixPanel';
 
 const WIDTH = 900;

@@ -23,7 +23,7 @@ interface HoveredEdge {
 }
 
 /** Average width of a 12 px character of Grafana's UI font, for fitting labels into nodes without measuring. */
-const CHAR_WIDTH = 6.8;
+const CHAR_WIDTH = 7.2;
 
 export const trustGraphTestIds = {
   graph: 'openciem-trustgraph',
