@@ -1,8 +1,8 @@
 // Callbacks of page.evaluate and addInitScript run in the browser, so they use its types.
 /// <reference lib="dom" />
 // Mounts the app's pages and the nested panels in headless Chromium with the real @grafana/ui, fed by real PostgreSQL
-// through the harness server, and checks what a user would: each renders its data in both themes without a console
-// error, the panels' hover and click work, and links navigate. docs/browser-tests.md describes the harness.
+// through the harness server. The tests check what a user would: each entry renders its data in both themes without a
+// console error, the panels' hover and click work, and links navigate. docs/browser-tests.md describes the harness.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import {
   type OpenedEntry,
 } from './harness/session';
 
-// Loading the dataset took about 10 s and building the bundle about 6 s in a local run; the limit leaves room for slow
+// Loading the dataset took about 10 s and building the bundle about 6 s in a local run. The limit leaves room for slow
 // machines and a cold webpack cache.
 const SETUP_TIMEOUT_MS = 300_000;
 const TEST_TIMEOUT_MS = 60_000;
@@ -79,7 +79,8 @@ describe.each(THEMES)('%s theme', (theme) => {
       await screenshotEntry(result.page, entry, file);
 
       expectNoProblems(result);
-      expect(existsSync(file) && statSync(file).size).toBeGreaterThan(1000);
+      expect(existsSync(file)).toBe(true);
+      expect(statSync(file).size).toBeGreaterThan(1000);
     },
     TEST_TIMEOUT_MS
   );
@@ -105,23 +106,33 @@ describe('trust graph panel', () => {
     'hovering an edge shows the trust policy statement',
     async () => {
       const result = await open(harnessEntry('trust-graph'));
-      // Edges cross in the middle, so the pointer goes to the start of the edge, just right of the SAML provider's
-      // node, which has this edge only.
-      const provider = result.page.locator(`[data-testid="openciem-trustgraph-node principal:${SAML_PROVIDER}"]`);
-      await provider.scrollIntoViewIfNeeded();
-      const box = await provider.boundingBox();
-      if (!box) {
-        throw new Error('The SAML provider node is not visible');
-      }
-      await result.page.mouse.move(box.x + box.width + 6, box.y + box.height / 2);
+      // Edges cross in the middle and the SAML provider has two, so the pointer goes to the end of this edge, next to
+      // the SSO administrator role, which has this edge only.
+      await result.page.locator(role).scrollIntoViewIfNeeded();
+      const point = await result.page
+        .locator(`${edge} path`)
+        .last()
+        .evaluate((element) => {
+          const path = element as SVGPathElement;
+          const end = path.getPointAtLength(path.getTotalLength() * 0.97);
+          const toScreen = path.getScreenCTM();
+          if (!toScreen) {
+            throw new Error('The edge is not rendered');
+          }
+          return { x: end.matrixTransform(toScreen).x, y: end.matrixTransform(toScreen).y };
+        });
+      await result.page.mouse.move(point.x, point.y);
 
       const tooltip = result.page.getByTestId('openciem-trustgraph-tooltip');
       await tooltip.waitFor();
       const text = await tooltip.innerText();
       expect(text).toContain('Federated (SAML)');
+      expect(text).toContain(SSO_ADMIN);
       expect(text).toContain('sts:AssumeRoleWithSAML, sts:TagSession');
       expect(text).toContain('"SAML:aud": "https://signin.aws.amazon.com/saml"');
       expect(text).toMatch(/Narrowed by\s+SAML:aud/);
+      // The hovered edge is drawn wider.
+      expect(await result.page.locator(`${edge} path`).first().getAttribute('stroke-width')).toBe('3');
       expectNoProblems(result);
     },
     TEST_TIMEOUT_MS

@@ -1,6 +1,6 @@
 // The panels' unit tests (src/panels) read data frames from the fixtures in tests/panels/fixtures. This test runs the
-// panels' queries on real PostgreSQL, with the real cloudsplaining and cloudmapper exports and the demo organisation,
-// and checks that each fixture is exactly what the query returns in Grafana's response shape, so the unit tests never
+// panels' queries on real PostgreSQL, with the real cloudsplaining and cloudmapper exports and the demo organisation.
+// It checks that each fixture is exactly what the query returns in Grafana's response shape, so the unit tests never
 // see a field that the SQL does not return. OPENCIEM_UPDATE_PANEL_FIXTURES=1 rewrites the fixtures.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

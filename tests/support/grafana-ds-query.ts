@@ -1,5 +1,5 @@
-// Answers /api/ds/query requests the way Grafana 12.4's PostgreSQL datasource does for table-format queries: one data
-// frame per query, columns as fields, values column by column. The app reads this shape in src/services/datasource.ts.
+// Builds responses to /api/ds/query requests in the shape of Grafana 12.4's PostgreSQL datasource for table-format
+// queries: one data frame per query, columns as fields, values column by column. src/services/datasource.ts reads it.
 import { types, type Pool, type QueryResult } from 'pg';
 
 /** The body of a POST /api/ds/query request, as the app and Grafana's panels send it. */

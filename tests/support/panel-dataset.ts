@@ -19,7 +19,7 @@ export const DEMO_ACTIVITY_ACCOUNTS = ['111122223333', '444455556666', '77778888
  * same-account trust. The demo is dated today, so its unused marks are the same on every run.
  *
  * The demo's development account has the id of cloudmapper's export, 123456789012, and the import replaces that
- * account's rows, so the account holds cloudmapper's identities only.
+ * account's rows, so the account contains cloudmapper's identities only.
  */
 export async function loadPanelDataset(client: Client): Promise<void> {
   await loadDemo(client, 'public', new Date());

@@ -36,8 +36,8 @@ interface HoveredCell {
 }
 
 /**
- * The identity × service grid. Cells have a fixed size, so a matrix with many services scrolls sideways instead of
- * shrinking its columns; only the rows and columns in view are drawn, which keeps thousands of cells fast.
+ * Renders the identity × service grid. Cells have a fixed size, so a matrix with many services scrolls sideways
+ * instead of shrinking its columns. Only the rows and columns in view are drawn, which keeps thousands of cells fast.
  */
 export function MatrixGrid({ matrix, width, height }: Props) {
   const styles = useStyles2(getStyles);

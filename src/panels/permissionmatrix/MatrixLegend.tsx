@@ -7,11 +7,11 @@ import { ACCESS_LEVELS, levelColor } from './accessLevels';
 import { unusedPattern } from './unusedPattern';
 
 interface Props {
-  /** Whether the query result says which grants are unused. */
+  /** True when the query result has the unused field. */
   hasUsage: boolean;
 }
 
-/** Colours of the access levels and the mark of unused grants. */
+/** Renders the colours of the access levels and the mark of unused grants. */
 export function MatrixLegend({ hasUsage }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();

@@ -85,7 +85,8 @@ describe('readMatrix on identity × service rows', () => {
     const [frame] = serviceAccessFrames();
     const read = readMatrix([withoutFields(frame, 'access_level')]);
 
-    expect(read.kind === 'unreadable' && read.message).toContain('The query result has no access_level field.');
+    expect(read.kind).toBe('unreadable');
+    expect(read.kind === 'unreadable' ? read.message : '').toContain('The query result has no access_level field.');
   });
 
   test('reports an empty result', () => {

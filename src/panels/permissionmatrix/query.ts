@@ -1,6 +1,6 @@
 import { quoteLiteral } from '../../services/queries';
 
-// The query the permission matrix is built for. ciem.aws_principal_service_grants holds the access levels each
+// The query the permission matrix is built for. ciem.aws_principal_service_grants stores the access levels each
 // identity is granted per service as a bit mask; ciem.access_levels_of_mask lists them riskiest first, so the first is
 // the highest. ciem.service_usage says whether a granted service was used within the tracking window: "unused" and
 // "not_used" are grants that were not, and identities without an Access Advisor report are never marked.

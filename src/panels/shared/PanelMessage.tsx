@@ -4,16 +4,16 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Icon, Text, useStyles2, type IconName } from '@grafana/ui';
 
 interface Props {
-  /** What the panel cannot show, as a sentence. */
+  /** Sentence that names what the panel cannot show. */
   title: string;
-  /** What the user can do about it. */
+  /** Next step for the user. */
   children?: React.ReactNode;
   /** `info` for an empty result, `error` for a result the panel cannot read. */
   severity: 'info' | 'error';
   testId?: string;
 }
 
-/** A centred message in place of the visualisation, for an empty or unreadable query result. */
+/** Renders a centred message in place of the visualisation, for an empty or unreadable query result. */
 export function PanelMessage({ title, children, severity, testId }: Props) {
   const styles = useStyles2(getStyles);
   const icon: IconName = severity === 'error' ? 'exclamation-triangle' : 'info-circle';

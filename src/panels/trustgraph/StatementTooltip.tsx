@@ -11,7 +11,7 @@ interface Props {
   edge: TrustEdge;
 }
 
-/** The trust policy statements behind one edge: who is trusted by which role, and on what terms. */
+/** Renders the trust policy statements behind one edge: who is trusted by which role, and on what terms. */
 export function StatementTooltip({ edge }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();

@@ -31,7 +31,7 @@ export const trustGraphTestIds = {
   node: (node: TrustNode) => `openciem-trustgraph-node ${node.id}`,
 };
 
-/** The SVG trust graph: principals on the left, roles on the right, one edge per trust, in a scrolling box. */
+/** Renders the SVG trust graph in a scrolling box: principals on the left, roles on the right, one edge per trust. */
 export function TrustGraph({ model, width }: Props) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
@@ -81,7 +81,7 @@ export function TrustGraph({ model, width }: Props) {
 
           const path = edgePath(from, to);
           const color = edge.denyOnly ? theme.colors.text.secondary : classificationColor(theme, edge.classification);
-          const dimmed = isDimmed(edge);
+          const opacity = edgeOpacity(edge, isDimmed(edge));
 
           return (
             <g
@@ -97,7 +97,7 @@ export function TrustGraph({ model, width }: Props) {
                 stroke={color}
                 strokeWidth={hoveredEdge?.edge.id === edge.id ? 3 : 1.5}
                 strokeDasharray={classificationStyle(edge.classification).dash}
-                strokeOpacity={dimmed ? 0.1 : edge.denyOnly ? 0.5 : 0.9}
+                strokeOpacity={opacity}
               />
               {/* A wide transparent stroke makes a thin edge easy to hover. */}
               <path d={path} fill="none" stroke="transparent" strokeWidth={10} className={styles.edgeHitArea} />
@@ -128,6 +128,15 @@ export function TrustGraph({ model, width }: Props) {
       )}
     </div>
   );
+}
+
+/** Returns the opacity of an edge: faint when another node is hovered, half for a Deny-only edge. */
+function edgeOpacity(edge: TrustEdge, dimmed: boolean): number {
+  if (dimmed) {
+    return 0.1;
+  }
+
+  return edge.denyOnly ? 0.5 : 0.9;
 }
 
 interface GraphNodeProps {

@@ -9,7 +9,7 @@ interface Props {
   classifications: string[];
 }
 
-/** The edge styles of the classifications that the graph shows. */
+/** Renders the edge styles of the classifications that the graph shows. */
 export function TrustLegend({ classifications }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();

@@ -1,6 +1,6 @@
 import type { GrafanaTheme2 } from '@grafana/data';
 
-/** How an edge of one classification is drawn and named in the legend. */
+/** Drawing style and legend label of the edges of one classification. */
 export interface ClassificationStyle {
   label: string;
   /** Colour name of Grafana's visualisation palette, resolved per theme; undefined for the secondary text colour. */

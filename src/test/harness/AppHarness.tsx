@@ -17,7 +17,7 @@ function metaOf(settings: StoredSettings) {
   return { ...appMeta(settings.jsonData), enabled: settings.enabled, pinned: settings.pinned };
 }
 
-/** The app's root page, rendered as Grafana renders it under /a/<plugin id>/. */
+/** Renders the app's root page as Grafana renders it under /a/<plugin id>/. */
 export function AppRootHarness({ settings }: { settings: StoredSettings }) {
   const meta = metaOf(settings);
   const Root = plugin.root;
@@ -40,7 +40,7 @@ export function applyPluginSettings(settings: StoredSettings): void {
   plugin.meta = metaOf(settings);
 }
 
-/** The app's first configuration page, rendered as Grafana renders it under /plugins/<plugin id>. */
+/** Renders the app's first configuration page as Grafana renders it under /plugins/<plugin id>. */
 export function ConfigPageHarness({ settings }: { settings: StoredSettings }) {
   const meta = metaOf(settings);
   const [page] = plugin.configPages ?? [];

@@ -59,7 +59,7 @@ function PanelRoute() {
   return entry?.kind === 'panel' ? <PanelHarness entry={entry} /> : <NotInHarness path={`/harness/panels/${id}`} />;
 }
 
-/** A Grafana route that the harness does not render, such as a dashboard; tests check the URL it was given. */
+/** Renders a notice for a Grafana route outside the harness, such as a dashboard, so tests can check the URL. */
 function NotInHarness({ path }: { path: string }) {
   return (
     <Alert severity="info" title="Not part of the harness" data-testid="harness-not-in-harness">

@@ -42,7 +42,7 @@ async function queryPanelData(sql: string): Promise<PanelData> {
   }
 }
 
-/** A panel of a dashboard: Grafana's panel chrome around the nested panel plugin, fed by the entry's query. */
+/** Renders a nested panel plugin in Grafana's panel chrome, as on a dashboard, fed by the entry's query. */
 export function PanelHarness({ entry }: { entry: PanelEntry }) {
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined);
 

@@ -15,7 +15,7 @@ import { registerOptionEditors } from './optionEditors';
 // the patch when its module loads, but a bundle that honours the package's sideEffects: false drops that module.
 patchArrayVectorProrotypeMethods();
 
-// The harness page sets window.grafanaBootData with the theme the test asks for, so config.theme2 is that theme.
+// The harness page sets window.grafanaBootData with the theme that the test requested, so config.theme2 is that theme.
 const theme = config.theme2;
 
 registerOptionEditors();

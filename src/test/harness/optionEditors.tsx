@@ -4,7 +4,7 @@ import { Switch } from '@grafana/ui';
 
 /**
  * Registers the panel option editors that the nested panels' option builders look up. Grafana registers its full set
- * at start-up from code outside its npm packages; the harness renders no panel editor, so it needs only the ids that
+ * at start-up from code outside its npm packages. The harness renders no panel editor, so it needs only the ids that
  * the panels use. A panel that uses another builder (addTextInput, addSelect) needs its id added here.
  */
 export function registerOptionEditors(): void {

@@ -1,5 +1,5 @@
 // The pages and panels that the browser harness mounts. The browser bundle renders them and the browser tests and
-// `npm run screenshots` open each one, so a new page or panel needs one entry here. This file holds data only, so
+// `npm run screenshots` open each one, so a new page or panel needs one entry here. This file contains data only, so
 // that the node side can read it without loading React.
 import { buildPermissionMatrixQuery } from '../../panels/permissionmatrix/query';
 import { buildTrustGraphQuery } from '../../panels/trustgraph/query';
@@ -28,7 +28,7 @@ export interface ConfigPageEntry extends EntryBase {
 /** A nested panel plugin, fed by one SQL query through /api/ds/query. */
 export interface PanelEntry extends EntryBase {
   kind: 'panel';
-  /** Folder of the panel under src/panels, which holds its module.tsx. */
+  /** Folder of the panel under src/panels, which contains its module.tsx. */
   folder: string;
   title: string;
   sql: string;

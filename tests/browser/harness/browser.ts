@@ -7,7 +7,7 @@ export const CHROMIUM_PATH = process.env.OPENCIEM_CHROMIUM ?? '/usr/bin/chromium
 
 /**
  * Launches headless Chromium. Chromium's sandbox needs user namespaces that a root user in a container lacks, so the
- * harness turns it off for root only; the pages it opens are this repository's own, served from 127.0.0.1.
+ * harness turns it off for root only. The pages it opens are this repository's own, served from 127.0.0.1.
  */
 export function launchChromium(): Promise<Browser> {
   const asRoot = process.getuid?.() === 0;

@@ -10,9 +10,9 @@ export const harnessBuildDir = path.join(repositoryRoot, '.harness');
 export const bundleDir = path.join(harnessBuildDir, 'bundle');
 
 /**
- * The webpack configuration of the harness bundle. Unlike the plugin build, it bundles React, @grafana/ui,
- * @grafana/data and @grafana/runtime instead of taking them from Grafana, and builds in development mode, so React
- * reports its warnings as console errors that the browser tests catch.
+ * Returns the webpack configuration of the harness bundle. Unlike the plugin build, it bundles React and the
+ * @grafana/* packages instead of taking them from Grafana. It builds in development mode, so React reports its
+ * warnings as console errors that the browser tests catch.
  */
 function harnessConfig(): Configuration {
   return {

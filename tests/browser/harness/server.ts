@@ -1,5 +1,5 @@
-// The test-only HTTP server behind the browser harness, on 127.0.0.1 only: it serves the harness bundle and answers
-// the Grafana APIs the app calls, /api/ds/query from the test database and /api/plugins/<id>/settings from memory.
+// The test-only HTTP server behind the browser harness, on 127.0.0.1 only. It serves the harness bundle and the
+// Grafana APIs the app calls: /api/ds/query from the test database and /api/plugins/<id>/settings from memory.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,7 +45,7 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
-/** Starts the server on a free loopback port, answering queries from the database at `databaseUrl`. */
+/** Starts the server on a free loopback port; it runs the queries of /api/ds/query on the database at `databaseUrl`. */
 export async function startHarnessServer(databaseUrl: string): Promise<HarnessServer> {
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   const requests: HarnessServer['requests'] = [];

@@ -54,12 +54,12 @@ export async function openEntry(session: HarnessSession, entry: HarnessEntry, th
   return { page, problems, close: () => page.context().close() };
 }
 
-/** Saves a PNG of the entry: the panel for a panel entry, the whole page otherwise. */
+/** Saves a PNG of the entry: the panel for a panel entry, the visible part of the page otherwise. */
 export async function screenshotEntry(page: Page, entry: HarnessEntry, file: string): Promise<void> {
   if (entry.kind === 'panel') {
     await page.locator(`[data-harness-panel="${entry.id}"]`).screenshot({ path: file });
     return;
   }
 
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file });
 }
