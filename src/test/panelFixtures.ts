@@ -49,6 +49,20 @@ export function withRows(frame: DataFrame, keep: (row: number) => boolean): Data
   };
 }
 
+/** Returns a copy of the frame whose field `name` has the values that `change` returns for each row. */
+export function withValues(
+  frame: DataFrame,
+  name: string,
+  change: (value: unknown, row: number) => unknown
+): DataFrame {
+  return {
+    ...frame,
+    fields: frame.fields.map((field) =>
+      field.name === name ? { ...field, values: field.values.map((value, row) => change(value, row)) } : field
+    ),
+  };
+}
+
 /** Returns the values of one field of a frame. */
 export function valuesOf(frame: DataFrame, name: string): unknown[] {
   const field = frame.fields.find((candidate) => candidate.name === name);

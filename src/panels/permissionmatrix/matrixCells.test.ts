@@ -1,4 +1,11 @@
-import { serviceAccessFrames, valuesOf, withFieldsReversed, withoutFields, withRows } from '../../test/panelFixtures';
+import {
+  serviceAccessFrames,
+  valuesOf,
+  withFieldsReversed,
+  withoutFields,
+  withRows,
+  withValues,
+} from '../../test/panelFixtures';
 import { cellKey, readMatrix, type Matrix } from './matrixCells';
 
 function matrixOf(read: ReturnType<typeof readMatrix>): Matrix {
@@ -64,15 +71,7 @@ describe('readMatrix on identity × service rows', () => {
 
   test('names an unknown access level and its row', () => {
     const [frame] = serviceAccessFrames();
-    const levels = valuesOf(frame, 'access_level');
-    const broken = {
-      ...frame,
-      fields: frame.fields.map((field) =>
-        field.name === 'access_level'
-          ? { ...field, values: levels.map((level, row) => (row === 2 ? 'Admin' : level)) }
-          : field
-      ),
-    };
+    const broken = withValues(frame, 'access_level', (level, row) => (row === 2 ? 'Admin' : level));
 
     expect(readMatrix([broken])).toEqual({
       kind: 'unreadable',

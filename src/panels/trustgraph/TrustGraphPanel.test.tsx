@@ -3,7 +3,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 
 import { installResizeObserver } from '../../test/resizeObserver';
-import { panelProps, trustFrames, withoutFields, withRows } from '../../test/panelFixtures';
+import { panelProps, trustFrames, withoutFields, withRows, withValues } from '../../test/panelFixtures';
 import { buildTrustGraph } from './graphModel';
 import { trustGraphTestIds } from './TrustGraph';
 import { panelTestIds, TrustGraphPanel } from './TrustGraphPanel';
@@ -57,7 +57,16 @@ describe('TrustGraphPanel', () => {
       within(legend)
         .getAllByRole('listitem')
         .map((item) => item.textContent)
-    ).toEqual(['Public', 'External account', 'Federated (SAML)', 'Same account', 'AWS service', 'Deny only']);
+    ).toEqual(['Public', 'External account', 'Federated (SAML)', 'Same account', 'AWS service']);
+  });
+
+  test('lists Deny only when an edge has Deny statements only', () => {
+    const [frame] = trustFrames();
+    const denied = withValues(frame, 'effect', (effect, row) => (row === 0 ? 'Deny' : effect));
+    renderPanel(allPrincipals, [denied]);
+    const legend = screen.getByRole('list', { name: 'Trust classifications' });
+
+    expect(within(legend).getByText('Deny only')).toBeInTheDocument();
   });
 
   test('hovering an edge shows its trust policy statement', () => {

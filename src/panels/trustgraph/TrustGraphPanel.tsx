@@ -74,7 +74,7 @@ export function TrustGraphPanel({ data, width, height, options }: PanelProps<Tru
 
   return (
     <div className={styles.container} style={{ width, height }}>
-      <TrustLegend classifications={model.classifications} />
+      <TrustLegend classifications={model.classifications} hasDenyOnly={model.edges.some((edge) => edge.denyOnly)} />
       {read.skippedRows > 0 && (
         <div className={styles.note} data-testid={panelTestIds.skipped}>
           {read.skippedRows} rows without role_arn, trusted_principal or classification are not drawn.

@@ -7,10 +7,12 @@ import { classificationColor, classificationStyle } from './classifications';
 
 interface Props {
   classifications: string[];
+  /** True when some edge has Deny statements only, which the graph draws faint and grey. */
+  hasDenyOnly: boolean;
 }
 
 /** Renders the edge styles of the classifications that the graph shows. */
-export function TrustLegend({ classifications }: Props) {
+export function TrustLegend({ classifications, hasDenyOnly }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
 
@@ -20,28 +22,36 @@ export function TrustLegend({ classifications }: Props) {
         const style = classificationStyle(classification);
         return (
           <li key={classification} className={styles.item}>
-            <svg width={24} height={8} aria-hidden="true">
-              <line
-                x1={0}
-                y1={4}
-                x2={24}
-                y2={4}
-                stroke={classificationColor(theme, classification)}
-                strokeWidth={2}
-                strokeDasharray={style.dash}
-              />
-            </svg>
+            <LineSample color={classificationColor(theme, classification)} dash={style.dash} />
             {style.label}
           </li>
         );
       })}
-      <li className={styles.item}>
-        <svg width={24} height={8} aria-hidden="true">
-          <line x1={0} y1={4} x2={24} y2={4} stroke={theme.colors.text.secondary} strokeWidth={2} strokeOpacity={0.5} />
-        </svg>
-        Deny only
-      </li>
+      {hasDenyOnly && (
+        <li className={styles.item}>
+          <LineSample color={theme.colors.text.secondary} opacity={0.5} />
+          Deny only
+        </li>
+      )}
     </ul>
+  );
+}
+
+/** Draws a short line in the style of an edge. */
+function LineSample({ color, dash, opacity }: { color: string; dash?: string; opacity?: number }) {
+  return (
+    <svg width={24} height={8} aria-hidden="true">
+      <line
+        x1={0}
+        y1={4}
+        x2={24}
+        y2={4}
+        stroke={color}
+        strokeWidth={2}
+        strokeDasharray={dash}
+        strokeOpacity={opacity}
+      />
+    </svg>
   );
 }
 

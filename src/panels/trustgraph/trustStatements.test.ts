@@ -1,6 +1,13 @@
 import { toDataFrame } from '@grafana/data';
 
-import { trustFrames, valuesOf, withFieldsReversed, withoutFields, withRows } from '../../test/panelFixtures';
+import {
+  trustFrames,
+  valuesOf,
+  withFieldsReversed,
+  withoutFields,
+  withRows,
+  withValues,
+} from '../../test/panelFixtures';
 import { readTrustStatements, type TrustStatement } from './trustStatements';
 
 const SSO_ADMIN =
@@ -102,13 +109,7 @@ describe('readTrustStatements on ciem.cross_account_trust rows', () => {
 
   test('counts rows without a role', () => {
     const [frame] = trustFrames();
-    const roles = valuesOf(frame, 'role_arn');
-    const broken = {
-      ...frame,
-      fields: frame.fields.map((field) =>
-        field.name === 'role_arn' ? { ...field, values: roles.map((value, row) => (row === 0 ? null : value)) } : field
-      ),
-    };
+    const broken = withValues(frame, 'role_arn', (value, row) => (row === 0 ? null : value));
 
     const read = readTrustStatements([broken]);
     expect(read.kind).toBe('statements');
