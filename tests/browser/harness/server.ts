@@ -57,6 +57,8 @@ export async function startHarnessServer(databaseUrl: string): Promise<HarnessSe
     const body = method === 'POST' ? await readJsonBody(request) : undefined;
     requests.push({ method, url: `${url.pathname}${url.search}`, body });
 
+    // NOTE: every datasource uid is answered from the test database, so a page that queries a wrong uid still works
+    // here; Grafana would reject it.
     if (method === 'POST' && url.pathname === '/api/ds/query') {
       const answer = await answerDsQuery(pool, body as DsQueryRequest);
       return sendJson(response, answer.status, answer.body);
