@@ -5,7 +5,7 @@
 export const IDENTITY_LIST_LIMIT = 500;
 
 // The LIKE escape character. It is not a backslash, so the pattern means the same whatever standard_conforming_strings is.
-const LIKE_ESCAPE = '!';
+export const LIKE_ESCAPE = '!';
 
 /**
  * Quotes text as a PostgreSQL string literal.
