@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 import type { AccessLevel } from '../services/permissionQueries';
 import { fetchExplanation, fetchNodeActions } from '../services/permissions';
-import { EMPTY_TREE_STATE, levelKey, type LoadState, type TreeState } from '../services/permissionTree';
+import { settle } from '../services/loadState';
+import { EMPTY_TREE_STATE, levelKey, type TreeState } from '../services/permissionTree';
 
 /** The tree's open nodes and the callbacks that open and close them. */
 export interface PermissionTreeControls {
@@ -83,13 +84,6 @@ export function usePermissionTree(datasourceUid: string, identityArn: string): P
   );
 
   return { state, toggleService, toggleLevel, toggleAction, retryLevel: loadLevel };
-}
-
-function settle<T>(promise: Promise<T>): Promise<LoadState<T>> {
-  return promise.then(
-    (value): LoadState<T> => ({ status: 'done', value }),
-    (error: unknown): LoadState<T> => ({ status: 'failed', error: error instanceof Error ? error : new Error(String(error)) })
-  );
 }
 
 function toggled(set: ReadonlySet<string>, key: string): ReadonlySet<string> {

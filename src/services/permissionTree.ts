@@ -1,11 +1,9 @@
 // The effective-permission tree of the Identity page as a flat list of visible rows: a service, its access levels, the
 // actions of an expanded level, and the statements of an expanded action. The list is what the virtualised view draws,
 // so only the rows on screen reach the DOM however many actions the identity has.
+import type { LoadState } from './loadState';
 import { ACCESS_LEVELS } from './permissionQueries';
 import type { ActionDecision, Explanation, PermissionSummaryRow } from './permissions';
-
-/** State of data that a tree node loads on demand. */
-export type LoadState<T> = { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; error: Error };
 
 /** Action counts of one access level of a service. */
 export interface LevelSummary {

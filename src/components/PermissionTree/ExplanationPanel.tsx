@@ -5,7 +5,7 @@ import { Badge, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 
 import { describeStatementId, describeStatementSource } from '../../services/permissionLabels';
 import type { Explanation, ExplainedStatement } from '../../services/permissions';
-import type { LoadState } from '../../services/permissionTree';
+import type { LoadState } from '../../services/loadState';
 import { QueryErrorAlert } from '../QueryErrorAlert/QueryErrorAlert';
 import { testIds } from '../testIds';
 

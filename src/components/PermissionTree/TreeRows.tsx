@@ -11,7 +11,8 @@ import {
   describeUsage,
 } from '../../services/permissionLabels';
 import type { ActionDecision } from '../../services/permissions';
-import type { LevelSummary, LoadState } from '../../services/permissionTree';
+import type { LoadState } from '../../services/loadState';
+import type { LevelSummary } from '../../services/permissionTree';
 import { QueryErrorAlert } from '../QueryErrorAlert/QueryErrorAlert';
 
 interface ToggleProps {
