@@ -185,23 +185,27 @@ describe('Identity page fixtures', () => {
   test('unknown identity', async () => {
     const arn = `arn:aws:iam::${iamVulnerableAccount}:user/no-such-user`;
     check('identity-unknown', await capture(exportsDb.client, buildIdentityQuery(arn), arn));
+    check('findings-unknown', await capture(exportsDb.client, buildIdentityFindingsQuery(arn), arn));
     check('permission-summary-unknown', await capture(exportsDb.client, buildPermissionSummaryQuery(arn), arn));
   });
 
   test('administrator permission tree', async () => {
     check('permission-summary-administrator', await capture(exportsDb.client, buildPermissionSummaryQuery(administratorArn), administratorArn));
-    check(
-      'node-actions-administrator-s3-permissions',
-      await capture(exportsDb.client, buildNodeActionsQuery(administratorArn, 's3', 'Permissions management'), administratorArn)
-    );
-    check('explain-administrator-s3-putbucketpolicy', await capture(exportsDb.client, buildExplainQuery(administratorArn, 's3:PutBucketPolicy'), administratorArn));
+    const node = await capture(exportsDb.client, buildNodeActionsQuery(administratorArn, 's3', 'Permissions management'), administratorArn);
+    check('node-actions-administrator-s3-permissions', node);
+    // The first action of the node, which the page draws without scrolling.
+    const first = String(node.rows?.[0][0]);
+    check('explain-administrator-s3-permissions-first', await capture(exportsDb.client, buildExplainQuery(administratorArn, first), administratorArn));
   });
 
   test('denied permission tree', async () => {
     check('identity-allow-and-deny', await capture(exportsDb.client, buildIdentityQuery(allowAndDenyArn), allowAndDenyArn));
+    check('findings-allow-and-deny', await capture(exportsDb.client, buildIdentityFindingsQuery(allowAndDenyArn), allowAndDenyArn));
     check('permission-summary-allow-and-deny', await capture(exportsDb.client, buildPermissionSummaryQuery(allowAndDenyArn), allowAndDenyArn));
-    check('node-actions-allow-and-deny-iam-write', await capture(exportsDb.client, buildNodeActionsQuery(allowAndDenyArn, 'iam', 'Write'), allowAndDenyArn));
-    check('explain-allow-and-deny-iam-createuser', await capture(exportsDb.client, buildExplainQuery(allowAndDenyArn, 'iam:CreateUser'), allowAndDenyArn));
+    const node = await capture(exportsDb.client, buildNodeActionsQuery(allowAndDenyArn, 'iam', 'Write'), allowAndDenyArn);
+    check('node-actions-allow-and-deny-iam-write', node);
+    const first = String(node.rows?.[0][0]);
+    check('explain-allow-and-deny-iam-write-first', await capture(exportsDb.client, buildExplainQuery(allowAndDenyArn, first), allowAndDenyArn));
   });
 
   test('group identity', async () => {
@@ -210,10 +214,12 @@ describe('Identity page fixtures', () => {
     );
     const arn = group.rows[0].identity_id;
     check('identity-group', await capture(exportsDb.client, buildIdentityQuery(arn), arn));
+    check('findings-group', await capture(exportsDb.client, buildIdentityFindingsQuery(arn), arn));
   });
 
   test('unused permissions of the demo', async () => {
     check('identity-demo-unused', await capture(demoDb.client, buildIdentityQuery(demoArn), demoArn));
+    check('findings-demo-unused', await capture(demoDb.client, buildIdentityFindingsQuery(demoArn), demoArn));
     check('permission-summary-demo-unused', await capture(demoDb.client, buildPermissionSummaryQuery(demoArn), demoArn));
 
     const unused = await demoDb.client.query<{ service: string; access_level: AccessLevel }>(
