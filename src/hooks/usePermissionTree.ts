@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 
 import type { AccessLevel } from '../services/permissionQueries';
 import { fetchExplanation, fetchNodeActions } from '../services/permissions';
@@ -18,28 +18,22 @@ export interface PermissionTreeControls {
 }
 
 /**
- * Keeps the open nodes of one identity's permission tree and fetches what a node needs when it opens. A response that
- * arrives after the identity or datasource changed is dropped.
+ * Keeps the open nodes of one identity's permission tree and fetches what a node needs when it opens. The caller mounts
+ * the tree again (with a new key) for another identity or datasource, so the state never mixes two identities.
  */
 export function usePermissionTree(datasourceUid: string, identityArn: string): PermissionTreeControls {
   const [state, setState] = useState<TreeState>(EMPTY_TREE_STATE);
-  const generation = useRef(0);
-
-  useEffect(() => {
-    generation.current += 1;
-    setState(EMPTY_TREE_STATE);
-  }, [datasourceUid, identityArn]);
 
   const loadLevel = useCallback(
     (service: string, accessLevel: AccessLevel) => {
       const key = levelKey(service, accessLevel);
-      const started = generation.current;
-      setState((current) => ({ ...current, levelActions: withEntry(current.levelActions, key, { status: 'loading' }) }));
+      setState((current) => ({
+        ...current,
+        levelActions: withEntry(current.levelActions, key, { status: 'loading' }),
+      }));
 
       settle(fetchNodeActions(datasourceUid, identityArn, service, accessLevel)).then((loaded) => {
-        if (generation.current === started) {
-          setState((current) => ({ ...current, levelActions: withEntry(current.levelActions, key, loaded) }));
-        }
+        setState((current) => ({ ...current, levelActions: withEntry(current.levelActions, key, loaded) }));
       });
     },
     [datasourceUid, identityArn]
@@ -72,12 +66,12 @@ export function usePermissionTree(datasourceUid: string, identityArn: string): P
         return;
       }
 
-      const started = generation.current;
-      setState((current) => ({ ...current, explanations: withEntry(current.explanations, action, { status: 'loading' }) }));
+      setState((current) => ({
+        ...current,
+        explanations: withEntry(current.explanations, action, { status: 'loading' }),
+      }));
       settle(fetchExplanation(datasourceUid, identityArn, action)).then((loaded) => {
-        if (generation.current === started) {
-          setState((current) => ({ ...current, explanations: withEntry(current.explanations, action, loaded) }));
-        }
+        setState((current) => ({ ...current, explanations: withEntry(current.explanations, action, loaded) }));
       });
     },
     [datasourceUid, identityArn, state.expandedActions, state.explanations]

@@ -1,8 +1,20 @@
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { EmptyState, Icon, Input, LoadingPlaceholder, Pagination, RadioButtonGroup, Select, Stack, Text } from '@grafana/ui';
+import {
+  Combobox,
+  EmptyState,
+  Icon,
+  InlineField,
+  Input,
+  LoadingPlaceholder,
+  Pagination,
+  RadioButtonGroup,
+  Stack,
+  Text,
+  type ComboboxOption,
+} from '@grafana/ui';
 
 import { IdentityTable, type IdentitySort } from '../components/IdentityTable/IdentityTable';
 import { QueryErrorAlert } from '../components/QueryErrorAlert/QueryErrorAlert';
@@ -35,7 +47,9 @@ function Identities() {
 
   const update = useCallback(
     (change: Partial<IdentityFilters>) => {
-      setSearchParams((current) => writeIdentityFilters({ ...readIdentityFilters(current), page: 0, ...change }), { replace: true });
+      setSearchParams((current) => writeIdentityFilters({ ...readIdentityFilters(current), page: 0, ...change }), {
+        replace: true,
+      });
     },
     [setSearchParams]
   );
@@ -50,16 +64,19 @@ function Identities() {
 
   const { accountId, identityType, sortBy, descending, page } = filters;
   const loadPage = useCallback(
-    () => fetchIdentityPage(datasourceUid, { search: filters.search, accountId, identityType, sortBy, descending, page }),
+    () =>
+      fetchIdentityPage(datasourceUid, { search: filters.search, accountId, identityType, sortBy, descending, page }),
     [datasourceUid, filters.search, accountId, identityType, sortBy, descending, page]
   );
   const identities = useAsync(loadPage);
 
-  // The table stays on screen with the previous page while the next one loads, so it keeps its sort state.
-  const shown = useRef<IdentityPage | null>(null);
-  if (identities.status === 'done') {
-    shown.current = identities.value;
+  // The table stays on screen with the previous page while the next one loads, so it keeps its sort state. React allows
+  // this update during render because it depends only on the new result.
+  const [previous, setPrevious] = useState<IdentityPage | null>(null);
+  if (identities.status === 'done' && identities.value !== previous) {
+    setPrevious(identities.value);
   }
+  const shown = identities.status === 'done' ? identities.value : previous;
 
   const onSortChange = useCallback((sort: IdentitySort) => update(sort), [update]);
 
@@ -77,25 +94,31 @@ function Identities() {
               onChange={(event) => setSearch(event.currentTarget.value)}
               width={50}
             />
-            <AccountFilter datasourceUid={datasourceUid} accountId={accountId} onChange={(value) => update({ accountId: value })} />
-            <div data-testid={testIds.identities.typeFilter}>
+            <AccountFilter
+              datasourceUid={datasourceUid}
+              accountId={accountId}
+              onChange={(value) => update({ accountId: value })}
+            />
+            <InlineField label="Type" data-testid={testIds.identities.typeFilter}>
               <RadioButtonGroup
                 options={TYPE_OPTIONS}
                 value={identityType ?? ''}
-                onChange={(value) => update({ identityType: value === '' ? null : (value as IdentityFilters['identityType']) })}
+                onChange={(value) =>
+                  update({ identityType: value === '' ? null : (value as IdentityFilters['identityType']) })
+                }
               />
-            </div>
+            </InlineField>
           </Stack>
 
           {identities.status === 'failed' && (
             <QueryErrorAlert title="The identities could not be loaded" error={identities.error} />
           )}
 
-          {identities.status === 'loading' && shown.current === null && <LoadingPlaceholder text="Loading identities" />}
+          {identities.status === 'loading' && shown === null && <LoadingPlaceholder text="Loading identities" />}
 
-          {identities.status !== 'failed' && shown.current !== null && (
+          {identities.status !== 'failed' && shown !== null && (
             <IdentityResults
-              result={shown.current}
+              result={shown}
               filters={filters}
               loading={identities.status === 'loading'}
               onSortChange={onSortChange}
@@ -118,25 +141,31 @@ function AccountFilter({ datasourceUid, accountId, onChange }: AccountFilterProp
   const load = useCallback(() => fetchAccounts(datasourceUid), [datasourceUid]);
   const accounts = useAsync(load);
 
-  const options: Array<SelectableValue<string>> = [{ label: 'All accounts', value: '' }];
+  const options: Array<ComboboxOption<string>> = [{ label: 'All accounts', value: '' }];
   if (accounts.status === 'done') {
     for (const account of accounts.value) {
       const name = account.accountName === null ? '' : ` (${account.accountName})`;
-      options.push({ label: `${account.accountId}${name}`, value: account.accountId, description: `${account.identities} identities` });
+      options.push({
+        label: `${account.accountId}${name}`,
+        value: account.accountId,
+        description: `${account.identities} identities`,
+      });
     }
   }
 
   return (
-    <div data-testid={testIds.identities.accountFilter}>
-      <Select
-        aria-label="Filter by account"
+    <InlineField label="Account" htmlFor="openciem-account-filter">
+      <Combobox
+        id="openciem-account-filter"
+        data-testid={testIds.identities.accountFilter}
+        placeholder="All accounts"
         options={options}
         value={accountId ?? ''}
-        isLoading={accounts.status === 'loading'}
-        onChange={(selected) => onChange(selected.value ? selected.value : null)}
+        loading={accounts.status === 'loading'}
+        onChange={(selected) => onChange(selected.value === '' ? null : selected.value)}
         width={40}
       />
-    </div>
+    </InlineField>
   );
 }
 
@@ -154,7 +183,8 @@ function IdentityResults({ result, filters, loading, onSortChange, onPageChange 
 
     return filtered ? (
       <EmptyState variant="not-found" message="No identity matches these filters">
-        {filters.search.trim() !== '' && `No identity has "${filters.search.trim()}" in its name or ARN with these filters. `}
+        {filters.search.trim() !== '' &&
+          `No identity has "${filters.search.trim()}" in its name or ARN with these filters. `}
         Clear a filter to see more identities.
       </EmptyState>
     ) : (
@@ -176,8 +206,17 @@ function IdentityResults({ result, filters, loading, onSortChange, onPageChange 
           : `Identities ${first.toLocaleString()} to ${last.toLocaleString()} of ${result.totalCount.toLocaleString()}`}
         {loading && ' (loading)'}
       </Text>
-      <IdentityTable identities={result.items} sort={{ sortBy: filters.sortBy, descending: filters.descending }} onSortChange={onSortChange} />
-      <Pagination currentPage={filters.page + 1} numberOfPages={pages} onNavigate={(page) => onPageChange(page - 1)} hideWhenSinglePage />
+      <IdentityTable
+        identities={result.items}
+        sort={{ sortBy: filters.sortBy, descending: filters.descending }}
+        onSortChange={onSortChange}
+      />
+      <Pagination
+        currentPage={filters.page + 1}
+        numberOfPages={pages}
+        onNavigate={(page) => onPageChange(page - 1)}
+        hideWhenSinglePage
+      />
     </Stack>
   );
 }

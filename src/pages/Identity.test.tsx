@@ -37,6 +37,9 @@ const DEMO_FIXTURES = ['identity-demo-unused', 'findings-demo-unused', 'permissi
 // jsdom lays nothing out, so the tree's viewport reports the height a browser would give it.
 const VIEWPORT_HEIGHT_PX = 360;
 
+// EmptyState draws a large inline SVG, which takes jsdom several seconds on a busy machine.
+const EMPTY_STATE_TIMEOUT_MS = 20_000;
+
 const fetchMock = jest.fn();
 
 beforeEach(() => {
@@ -125,30 +128,50 @@ describe('Identity page summary', () => {
 });
 
 describe('Identity page states', () => {
-  test('asks for an identity without arn', async () => {
-    renderIdentity(null);
+  test(
+    'asks for an identity without arn',
+    async () => {
+      renderIdentity(null);
 
-    expect(await screen.findByText('No identity was chosen', {}, { timeout: 10_000 })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Identities' })).toHaveAttribute('href', '/a/openciem-entitlements-app/identities');
-    expect(fetchMock).not.toHaveBeenCalled();
-  });
+      expect(
+        await screen.findByText('No identity was chosen', {}, { timeout: EMPTY_STATE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+      expect(screen.getByRole('link', { name: 'Identities' })).toHaveAttribute(
+        'href',
+        '/a/openciem-entitlements-app/identities'
+      );
+      expect(fetchMock).not.toHaveBeenCalled();
+    },
+    EMPTY_STATE_TIMEOUT_MS + 10_000
+  );
 
-  test('says when no identity has the ARN', async () => {
-    const arn = 'arn:aws:iam::200611803367:user/no-such-user';
-    fetchMock.mockImplementation(answerWithFixtures(['identity-unknown', 'findings-unknown']));
+  test(
+    'says when no identity has the ARN',
+    async () => {
+      const arn = 'arn:aws:iam::200611803367:user/no-such-user';
+      fetchMock.mockImplementation(answerWithFixtures(['identity-unknown', 'findings-unknown']));
 
-    renderIdentity(arn);
+      renderIdentity(arn);
 
-    expect(await screen.findByText(`No identity has the ARN ${arn}`, {}, { timeout: 10_000 })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Identities' })).toHaveAttribute('href', '/a/openciem-entitlements-app/identities');
-  });
+      expect(
+        await screen.findByText(`No identity has the ARN ${arn}`, {}, { timeout: EMPTY_STATE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+      expect(screen.getByRole('link', { name: 'Identities' })).toHaveAttribute(
+        'href',
+        '/a/openciem-entitlements-app/identities'
+      );
+    },
+    EMPTY_STATE_TIMEOUT_MS + 10_000
+  );
 
   test('explains a failed summary query', async () => {
     // The real error of ciem.identity_permission_summary, for an ARN that is no user or role, given to every summary
     // query.
     const answer = answerWithFixtures(ADMINISTRATOR_FIXTURES);
     fetchMock.mockImplementation((request: BackendSrvRequest) =>
-      sqlOf(request).includes('identity_permission_summary') ? fixtureResponse('permission-summary-unknown') : answer(request)
+      sqlOf(request).includes('identity_permission_summary')
+        ? fixtureResponse('permission-summary-unknown')
+        : answer(request)
     );
 
     renderIdentity(ADMINISTRATOR);
@@ -183,12 +206,18 @@ describe('Identity permission tree', () => {
     expect(services.size).toBeGreaterThan(400);
     expect(drawn.length).toBeGreaterThan(5);
     expect(drawn.length).toBeLessThan(40);
-    expect(screen.getByText('22,091 actions allowed and 0 conditional in 456 services; 0 granted but denied; 0 allowed but unused.')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '22,091 actions allowed and 0 conditional in 456 services; 0 granted but denied; 0 allowed but unused.'
+      )
+    ).toBeInTheDocument();
   });
 
   test('draws later services after scrolling', async () => {
     const tree = await openTree(ADMINISTRATOR_FIXTURES, ADMINISTRATOR);
-    const lastService = [...new Set(fixtureRows('permission-summary-administrator').map((row) => String(row.service)))].sort().at(-1) ?? '';
+    const lastService =
+      [...new Set(fixtureRows('permission-summary-administrator').map((row) => String(row.service)))].sort().at(-1) ??
+      '';
     expect(within(tree).queryByText(lastService)).not.toBeInTheDocument();
 
     await act(async () => {

@@ -38,26 +38,26 @@ function Identity() {
 
 function IdentityContent({ identityArn }: { identityArn: string }) {
   const datasourceUid = useDatasourceUid();
-  const load = useCallback(
-    async () => {
-      const [identity, findings] = await Promise.all([
-        fetchIdentity(datasourceUid, identityArn),
-        fetchIdentityFindings(datasourceUid, identityArn),
-      ]);
+  const load = useCallback(async () => {
+    const [identity, findings] = await Promise.all([
+      fetchIdentity(datasourceUid, identityArn),
+      fetchIdentityFindings(datasourceUid, identityArn),
+    ]);
 
-      return { identity, findings };
-    },
-    [datasourceUid, identityArn]
-  );
+    return { identity, findings };
+  }, [datasourceUid, identityArn]);
   const loaded = useAsync(load);
-  const name = loaded.status === 'done' && loaded.value.identity !== null ? loaded.value.identity.displayName : identityArn;
+  const name =
+    loaded.status === 'done' && loaded.value.identity !== null ? loaded.value.identity.displayName : identityArn;
 
   return (
     <PluginPage pageNav={{ text: name, parentItem: { text: 'Identities', url: IDENTITIES_URL } }}>
       <div data-testid={testIds.identity.container}>
         {loaded.status === 'loading' && <LoadingPlaceholder text="Loading the identity" />}
 
-        {loaded.status === 'failed' && <QueryErrorAlert title="The identity could not be loaded" error={loaded.error} />}
+        {loaded.status === 'failed' && (
+          <QueryErrorAlert title="The identity could not be loaded" error={loaded.error} />
+        )}
 
         {loaded.status === 'done' && loaded.value.identity === null && (
           <EmptyState variant="not-found" message={`No identity has the ARN ${identityArn}`}>

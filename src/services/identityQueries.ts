@@ -56,7 +56,9 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
   if (searchText !== '') {
     const pattern = quoteLiteral(buildContainsPattern(searchText));
     const escape = quoteLiteral(LIKE_ESCAPE);
-    conditions.push(`(i.display_name ILIKE ${pattern} ESCAPE ${escape} OR i.identity_id ILIKE ${pattern} ESCAPE ${escape})`);
+    conditions.push(
+      `(i.display_name ILIKE ${pattern} ESCAPE ${escape} OR i.identity_id ILIKE ${pattern} ESCAPE ${escape})`
+    );
   }
   if (accountId !== null) {
     conditions.push(`i.account_id = ${quoteLiteral(accountId)}`);

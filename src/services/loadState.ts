@@ -5,6 +5,9 @@ export type LoadState<T> = { status: 'loading' } | { status: 'done'; value: T } 
 export function settle<T>(promise: Promise<T>): Promise<LoadState<T>> {
   return promise.then(
     (value): LoadState<T> => ({ status: 'done', value }),
-    (error: unknown): LoadState<T> => ({ status: 'failed', error: error instanceof Error ? error : new Error(String(error)) })
+    (error: unknown): LoadState<T> => ({
+      status: 'failed',
+      error: error instanceof Error ? error : new Error(String(error)),
+    })
   );
 }

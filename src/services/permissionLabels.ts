@@ -6,13 +6,21 @@ import type { ActionDecision, Decision, ExplainedStatement } from './permissions
 export type LabelColor = 'green' | 'orange' | 'red' | 'purple' | 'blue' | 'darkgrey';
 
 export const DECISION_LABELS: Record<Decision, { text: string; color: LabelColor; tooltip: string }> = {
-  allowed: { text: 'Allowed', color: 'green', tooltip: 'An identity policy allows it, and no Deny, boundary or SCP stops it.' },
+  allowed: {
+    text: 'Allowed',
+    color: 'green',
+    tooltip: 'An identity policy allows it, and no Deny, boundary or SCP stops it.',
+  },
   conditional: {
     text: 'Conditional',
     color: 'orange',
     tooltip: 'Allowed only when a condition holds that depends on the request, such as MFA or the source IP.',
   },
-  explicit_deny: { text: 'Denied', color: 'red', tooltip: 'A Deny statement removes it on every resource the Allow reaches.' },
+  explicit_deny: {
+    text: 'Denied',
+    color: 'red',
+    tooltip: 'A Deny statement removes it on every resource the Allow reaches.',
+  },
   implicit_deny: {
     text: 'Not allowed by boundary or SCP',
     color: 'red',
@@ -56,7 +64,9 @@ export function describeStatementId(statement: ExplainedStatement): string {
 /** Describes the resources an action is allowed on, and those a Deny takes away. */
 export function describeResourceScope(action: ActionDecision): string {
   if (action.decision === 'explicit_deny' || action.decision === 'implicit_deny') {
-    return action.resourcePatterns.length > 0 ? `granted on ${action.resourcePatterns.join(', ')}` : 'granted by NotResource';
+    return action.resourcePatterns.length > 0
+      ? `granted on ${action.resourcePatterns.join(', ')}`
+      : 'granted by NotResource';
   }
 
   let allowed = action.resourcePatterns.join(', ');

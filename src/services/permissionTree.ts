@@ -36,7 +36,14 @@ export interface TreeState {
 export type TreeRow =
   | { kind: 'service'; key: string; depth: 1; service: ServiceSummary; expanded: boolean }
   | { kind: 'level'; key: string; depth: 2; service: string; level: LevelSummary; expanded: boolean }
-  | { kind: 'level-status'; key: string; depth: 3; service: string; accessLevel: string; state: LoadState<ActionDecision[]> }
+  | {
+      kind: 'level-status';
+      key: string;
+      depth: 3;
+      service: string;
+      accessLevel: string;
+      state: LoadState<ActionDecision[]>;
+    }
   | { kind: 'action'; key: string; depth: 3; action: ActionDecision; expanded: boolean }
   | { kind: 'explanation'; key: string; depth: 4; action: string; state: LoadState<Explanation> };
 
@@ -115,7 +122,8 @@ export function filterServices(services: ServiceSummary[], filter: string): Serv
   }
 
   return services.filter(
-    (service) => service.service.toLowerCase().includes(text) || (service.serviceName ?? '').toLowerCase().includes(text)
+    (service) =>
+      service.service.toLowerCase().includes(text) || (service.serviceName ?? '').toLowerCase().includes(text)
   );
 }
 
@@ -133,7 +141,14 @@ export function buildTreeRows(services: ServiceSummary[], state: TreeState): Tre
     for (const level of service.levels) {
       const key = levelKey(service.service, level.accessLevel);
       const levelExpanded = state.expandedLevels.has(key);
-      rows.push({ kind: 'level', key: `level:${key}`, depth: 2, service: service.service, level, expanded: levelExpanded });
+      rows.push({
+        kind: 'level',
+        key: `level:${key}`,
+        depth: 2,
+        service: service.service,
+        level,
+        expanded: levelExpanded,
+      });
       if (levelExpanded) {
         rows.push(...actionRows(service.service, level.accessLevel, state));
       }

@@ -1,5 +1,10 @@
 import { runSql, type SqlRow } from './datasource';
-import { buildExplainQuery, buildNodeActionsQuery, buildPermissionSummaryQuery, type AccessLevel } from './permissionQueries';
+import {
+  buildExplainQuery,
+  buildNodeActionsQuery,
+  buildPermissionSummaryQuery,
+  type AccessLevel,
+} from './permissionQueries';
 import { readBoolean, readNumber, readOptionalText, readOptionalTime, readText } from './rows';
 
 /** Engine decision for an action on some resource (docs/effective-permissions.md). */
@@ -75,7 +80,10 @@ export interface Explanation {
 const DECISIONS: readonly Decision[] = ['allowed', 'conditional', 'explicit_deny', 'implicit_deny'];
 
 /** Fetches the first level of the tree: action counts per service and access level. */
-export async function fetchPermissionSummary(datasourceUid: string, identityArn: string): Promise<PermissionSummaryRow[]> {
+export async function fetchPermissionSummary(
+  datasourceUid: string,
+  identityArn: string
+): Promise<PermissionSummaryRow[]> {
   const rows = await runSql(datasourceUid, buildPermissionSummaryQuery(identityArn));
 
   return rows.map((row) => ({
@@ -104,7 +112,11 @@ export async function fetchNodeActions(
 }
 
 /** Fetches the statements that decide one action of an identity. */
-export async function fetchExplanation(datasourceUid: string, identityArn: string, action: string): Promise<Explanation> {
+export async function fetchExplanation(
+  datasourceUid: string,
+  identityArn: string,
+  action: string
+): Promise<Explanation> {
   const [row] = await runSql(datasourceUid, buildExplainQuery(identityArn, action));
   if (row === undefined) {
     throw new Error(`ciem.explain returned no row for ${action}.`);
@@ -167,9 +179,12 @@ function asStatements(value: unknown, field: string): ExplainedStatement[] {
 
   return value.map((item, index) => {
     const statement = asObject(item, `${field}[${index}]`);
-    const resource = statement.resource === undefined ? null : asStringArray(statement.resource, `${field}[${index}].resource`);
+    const resource =
+      statement.resource === undefined ? null : asStringArray(statement.resource, `${field}[${index}].resource`);
     const notResource =
-      statement.not_resource === undefined ? null : asStringArray(statement.not_resource, `${field}[${index}].not_resource`);
+      statement.not_resource === undefined
+        ? null
+        : asStringArray(statement.not_resource, `${field}[${index}].not_resource`);
 
     return {
       policyType: asString(statement.policy_type, `${field}[${index}].policy_type`),
@@ -181,7 +196,8 @@ function asStatements(value: unknown, field: string): ExplainedStatement[] {
       sid: asOptionalString(statement.sid),
       effect: asString(statement.effect, `${field}[${index}].effect`),
       conditionState: asString(statement.condition_state, `${field}[${index}].condition_state`),
-      condition: statement.condition === null || statement.condition === undefined ? null : JSON.stringify(statement.condition),
+      condition:
+        statement.condition === null || statement.condition === undefined ? null : JSON.stringify(statement.condition),
       resource,
       notResource,
     };

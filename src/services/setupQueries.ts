@@ -16,12 +16,20 @@ export function buildSourceTablesQuery(): string {
 
 /** Builds the query for the last completed ciem.refresh(). */
 export function buildLastRefreshQuery(): string {
-  return ['SELECT started_at, finished_at, duration_ms', 'FROM ciem.refresh_log', 'ORDER BY finished_at DESC', 'LIMIT 1'].join(
-    '\n'
-  );
+  return [
+    'SELECT started_at, finished_at, duration_ms',
+    'FROM ciem.refresh_log',
+    'ORDER BY finished_at DESC',
+    'LIMIT 1',
+  ].join('\n');
 }
 
 /** Builds the query for the last snapshot that ciem.take_snapshot() took. */
 export function buildLastSnapshotQuery(): string {
-  return ['SELECT snapshot_id, taken_at, finding_count', 'FROM ciem.snapshots', 'ORDER BY taken_at DESC', 'LIMIT 1'].join('\n');
+  return [
+    'SELECT snapshot_id, taken_at, finding_count',
+    'FROM ciem.snapshots',
+    'ORDER BY taken_at DESC',
+    'LIMIT 1',
+  ].join('\n');
 }

@@ -77,19 +77,24 @@ export async function fetchSourceTables(datasourceUid: string): Promise<SourceTa
 async function fetchLastRefresh(datasourceUid: string): Promise<RefreshRecord | null> {
   const [row] = await runSql(datasourceUid, buildLastRefreshQuery());
 
-  return row === undefined ? null : { finishedAt: readOptionalTime(row, 'finished_at'), durationMs: readNumber(row, 'duration_ms') };
+  return row === undefined
+    ? null
+    : { finishedAt: readOptionalTime(row, 'finished_at'), durationMs: readNumber(row, 'duration_ms') };
 }
 
 async function fetchLastSnapshot(datasourceUid: string): Promise<SnapshotRecord | null> {
   const [row] = await runSql(datasourceUid, buildLastSnapshotQuery());
 
-  return row === undefined ? null : { takenAt: readOptionalTime(row, 'taken_at'), findingCount: readNumber(row, 'finding_count') };
+  return row === undefined
+    ? null
+    : { takenAt: readOptionalTime(row, 'taken_at'), findingCount: readNumber(row, 'finding_count') };
 }
 
 /** Lists what the setup lacks, in the order to fix it, each with its command. Failed checks add nothing. */
 export function listSetupSteps(status: SetupStatus): SetupStep[] {
   const steps: SetupStep[] = [];
-  const sourceSchema = status.sourceTables.status === 'done' ? (status.sourceTables.value[0]?.sourceSchema ?? 'public') : 'public';
+  const sourceSchema =
+    status.sourceTables.status === 'done' ? (status.sourceTables.value[0]?.sourceSchema ?? 'public') : 'public';
   const migrate = `npx openciem migrate --database-url "$DATABASE_URL" --source-schema ${sourceSchema}`;
 
   const migration = status.migration;
@@ -121,11 +126,17 @@ export function listSetupSteps(status: SetupStatus): SetupStep[] {
   }
 
   if (status.lastRefresh.status === 'done' && status.lastRefresh.value === null) {
-    steps.push({ title: 'Compute the effective permissions and findings', command: 'npx openciem refresh --database-url "$DATABASE_URL"' });
+    steps.push({
+      title: 'Compute the effective permissions and findings',
+      command: 'npx openciem refresh --database-url "$DATABASE_URL"',
+    });
   }
 
   if (status.lastSnapshot.status === 'done' && status.lastSnapshot.value === null) {
-    steps.push({ title: 'Record a first snapshot for the trend panels', command: 'npx openciem snapshot --database-url "$DATABASE_URL"' });
+    steps.push({
+      title: 'Record a first snapshot for the trend panels',
+      command: 'npx openciem snapshot --database-url "$DATABASE_URL"',
+    });
   }
 
   return steps;
@@ -133,7 +144,10 @@ export function listSetupSteps(status: SetupStatus): SetupStep[] {
 
 /** Returns the tables entry of a CloudQuery AWS source spec that lists the given tables. */
 export function cloudQueryTablesSnippet(tables: SourceTable[]): string {
-  return ['# Add to spec.tables of the CloudQuery AWS source (aws.yml):', ...tables.map((table) => `  - ${table.tableName}`)].join('\n');
+  return [
+    '# Add to spec.tables of the CloudQuery AWS source (aws.yml):',
+    ...tables.map((table) => `  - ${table.tableName}`),
+  ].join('\n');
 }
 
 function emptyToNull(text: string | null): string | null {

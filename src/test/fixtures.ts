@@ -35,7 +35,9 @@ export function fixtureResponse(name: string): Observable<FetchResponse<BackendD
  * Returns a fetch implementation that answers each request with the fixture whose SQL it sent, and fails the test on
  * SQL that no fixture has.
  */
-export function answerWithFixtures(names: string[]): (request: BackendSrvRequest) => ReturnType<typeof fixtureResponse> {
+export function answerWithFixtures(
+  names: string[]
+): (request: BackendSrvRequest) => ReturnType<typeof fixtureResponse> {
   const bySql = new Map(names.map((name) => [readFixture(name).sql, name]));
 
   return (request) => {

@@ -64,11 +64,17 @@ async function summary(identityArn: string): Promise<SummaryRow[]> {
   return result.rows;
 }
 
-async function serviceActions(identityArn: string, service: string, accessLevel: string | null = null): Promise<DecisionRow[]> {
-  const result = await db.client.query<DecisionRow>(
-    'SELECT * FROM ciem.identity_service_actions($1, $2, $3, $4)',
-    [identityArn, service, accessLevel, at]
-  );
+async function serviceActions(
+  identityArn: string,
+  service: string,
+  accessLevel: string | null = null
+): Promise<DecisionRow[]> {
+  const result = await db.client.query<DecisionRow>('SELECT * FROM ciem.identity_service_actions($1, $2, $3, $4)', [
+    identityArn,
+    service,
+    accessLevel,
+    at,
+  ]);
   return result.rows;
 }
 
@@ -141,14 +147,14 @@ describe('permission summary', () => {
         const actions = await serviceActions(identityArn, row.service, row.access_level);
         const count = (decisions: string[]) => actions.filter((action) => decisions.includes(action.decision)).length;
 
-        expect([identityArn, row.service, row.access_level, count(['allowed']), count(['conditional']), count(['explicit_deny', 'implicit_deny'])]).toEqual([
+        expect([
           identityArn,
           row.service,
           row.access_level,
-          row.allowed,
-          row.conditional,
-          row.denied,
-        ]);
+          count(['allowed']),
+          count(['conditional']),
+          count(['explicit_deny', 'implicit_deny']),
+        ]).toEqual([identityArn, row.service, row.access_level, row.allowed, row.conditional, row.denied]);
       }
     }
   });
@@ -197,7 +203,11 @@ describe('actions of a node', () => {
           explained.allowed_resource_patterns,
           explained.denied_resource_patterns,
         ]);
-        expect([identityArn, row.action, row.granted]).toEqual([identityArn, row.action, (explained.allowing as unknown[]).length > 0]);
+        expect([identityArn, row.action, row.granted]).toEqual([
+          identityArn,
+          row.action,
+          (explained.allowing as unknown[]).length > 0,
+        ]);
       }
     }
   });
@@ -243,20 +253,30 @@ describe('errors', () => {
     const group = await db.client.query<{ identity_id: string }>(
       "SELECT identity_id FROM ciem.identities WHERE identity_type = 'group' ORDER BY identity_id LIMIT 1"
     );
-    const error = await failure('SELECT * FROM ciem.identity_service_actions($1, $2)', [group.rows[0].identity_id, 's3']);
+    const error = await failure('SELECT * FROM ciem.identity_service_actions($1, $2)', [
+      group.rows[0].identity_id,
+      's3',
+    ]);
 
     expect(error.message).toBe(`identity ${group.rows[0].identity_id} not found`);
     expect(error.hint).toContain('groups have no effective permissions of their own');
   });
 
   test('unknown service names the prefix', async () => {
-    const error = await failure('SELECT * FROM ciem.identity_service_actions($1, $2)', [administrator, 'nosuchservice']);
+    const error = await failure('SELECT * FROM ciem.identity_service_actions($1, $2)', [
+      administrator,
+      'nosuchservice',
+    ]);
 
     expect(error.message).toBe('service nosuchservice is not in the AWS action catalogue');
   });
 
   test('unknown access level names it', async () => {
-    const error = await failure('SELECT * FROM ciem.identity_service_actions($1, $2, $3)', [administrator, 's3', 'Admin']);
+    const error = await failure('SELECT * FROM ciem.identity_service_actions($1, $2, $3)', [
+      administrator,
+      's3',
+      'Admin',
+    ]);
 
     expect(error.message).toBe('service s3 has no action of access level Admin');
   });

@@ -16,11 +16,25 @@ const builder = accountBuilder()
     lastUsedDays: 1,
     inline: {
       p: policyDocument(
-        allowAll(['s3:ListAllMyBuckets', 's3:CreateBucket', 's3:DeleteBucket', 's3:GetObject', 'iam:*', 'cloudwatch:GetMetricData', 'sqs:SendMessage'])
+        allowAll([
+          's3:ListAllMyBuckets',
+          's3:CreateBucket',
+          's3:DeleteBucket',
+          's3:GetObject',
+          'iam:*',
+          'cloudwatch:GetMetricData',
+          'sqs:SendMessage',
+        ])
       ),
     },
   })
-  .role({ name: 'no-report', ageDays: 400, trust: ec2, lastUsedDays: 1, inline: { p: policyDocument(allowAll(['s3:GetObject'])) } });
+  .role({
+    name: 'no-report',
+    ageDays: 400,
+    trust: ec2,
+    lastUsedDays: 1,
+    inline: { p: policyDocument(allowAll(['s3:GetObject'])) },
+  });
 
 interface UsageRow {
   action: string;
@@ -40,7 +54,11 @@ beforeAll(async () => {
       // TrackedActionsLastAccessed lists S3's management actions (IAM User Guide, "Refine
       // permissions in AWS using last accessed information").
       aws_iam_role_last_accessed_details: lastAccessedRows('role', account, roleArn('reported'), [
-        { service: 's3', lastAuthenticated: daysAgo(3), trackedActions: { ListAllMyBuckets: daysAgo(3), CreateBucket: null, DeleteBucket: daysAgo(200) } },
+        {
+          service: 's3',
+          lastAuthenticated: daysAgo(3),
+          trackedActions: { ListAllMyBuckets: daysAgo(3), CreateBucket: null, DeleteBucket: daysAgo(200) },
+        },
         { service: 'iam' },
         { service: 'cloudwatch', lastAuthenticated: daysAgo(120) },
       ]),
@@ -96,7 +114,9 @@ test('other actions follow their service', async () => {
   expect(usage.iam).toBe('not_used');
   expect(usage.cloudwatch).toBe('unused');
   expect(new Set((await actions(roleArn('reported'), 'iam')).map((row) => row.usage))).toEqual(new Set(['unused']));
-  expect((await actions(roleArn('reported'), 'cloudwatch')).map((row) => [row.action, row.usage])).toEqual([['cloudwatch:GetMetricData', 'unused']]);
+  expect((await actions(roleArn('reported'), 'cloudwatch')).map((row) => [row.action, row.usage])).toEqual([
+    ['cloudwatch:GetMetricData', 'unused'],
+  ]);
 });
 
 test('service missing from the report is not_reported', async () => {
@@ -106,11 +126,19 @@ test('service missing from the report is not_reported', async () => {
 });
 
 test('no report leaves usage unknown', async () => {
-  expect((await actions(roleArn('no-report'), 's3')).map((row) => [row.action, row.usage, row.usage_basis])).toEqual([['s3:GetObject', null, null]]);
+  expect((await actions(roleArn('no-report'), 's3')).map((row) => [row.action, row.usage, row.usage_basis])).toEqual([
+    ['s3:GetObject', null, null],
+  ]);
 });
 
 test('summary counts unused actions', async () => {
-  const summary = await rows<{ service: string; access_level: string; allowed: number; unused: number; service_usage: string }>(
+  const summary = await rows<{
+    service: string;
+    access_level: string;
+    allowed: number;
+    unused: number;
+    service_usage: string;
+  }>(
     db.client,
     "SELECT service, access_level, allowed, unused, service_usage FROM ciem.identity_permission_summary($1) WHERE service IN ('s3', 'cloudwatch', 'sqs') ORDER BY service, access_level",
     [roleArn('reported')]

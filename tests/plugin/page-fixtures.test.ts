@@ -9,13 +9,19 @@ import path from 'node:path';
 import type { Client, FieldDef } from 'pg';
 
 import { loadDemo } from '../../cli/demo/load';
+import { migrate } from '../../cli/migrate/run';
 import {
   buildAccountsQuery,
   buildIdentityFindingsQuery,
   buildIdentityPageQuery,
   buildIdentityQuery,
 } from '../../src/services/identityQueries';
-import { buildExplainQuery, buildNodeActionsQuery, buildPermissionSummaryQuery, type AccessLevel } from '../../src/services/permissionQueries';
+import {
+  buildExplainQuery,
+  buildNodeActionsQuery,
+  buildPermissionSummaryQuery,
+  type AccessLevel,
+} from '../../src/services/permissionQueries';
 import { buildLatestMigrationQuery } from '../../src/services/queries';
 import { buildLastRefreshQuery, buildLastSnapshotQuery, buildSourceTablesQuery } from '../../src/services/setupQueries';
 import type { QueryFixture } from '../../src/test/fixtureTypes';
@@ -74,7 +80,9 @@ function columnType(field: FieldDef): 'string' | 'number' | 'boolean' | 'time' {
   if (TIME_TYPES.has(field.dataTypeID)) {
     return 'time';
   }
-  throw new Error(`Column ${field.name} has pg type ${field.dataTypeID}, which Grafana may encode differently: cast it in the query.`);
+  throw new Error(
+    `Column ${field.name} has pg type ${field.dataTypeID}, which Grafana may encode differently: cast it in the query.`
+  );
 }
 
 /** Converts a pg value to what Grafana's data frame holds: numbers for int8 and numeric, epoch ms for times. */
@@ -146,7 +154,9 @@ function check(name: string, fixture: QueryFixture): void {
   }
 
   if (!existsSync(file)) {
-    throw new Error(`Fixture ${file} is missing: run OPENCIEM_UPDATE_FIXTURES=1 npx jest --selectProjects integration --testPathPattern page-fixtures`);
+    throw new Error(
+      `Fixture ${file} is missing: run OPENCIEM_UPDATE_FIXTURES=1 npx jest --selectProjects integration --testPathPattern page-fixtures`
+    );
   }
   const committed = JSON.parse(readFileSync(file, 'utf8')) as QueryFixture;
 
@@ -155,10 +165,20 @@ function check(name: string, fixture: QueryFixture): void {
 }
 
 describe('Identities page fixtures', () => {
-  const page = { search: '', accountId: null, identityType: null, sortBy: 'creepScore' as const, descending: true, page: 0 };
+  const page = {
+    search: '',
+    accountId: null,
+    identityType: null,
+    sortBy: 'creepScore' as const,
+    descending: true,
+    page: 0,
+  };
 
   test('first page of the demo', async () => {
-    check('identities-page-demo', await capture(demoDb.client, buildIdentityPageQuery(page), 'Demo organisation, sorted by creep score.'));
+    check(
+      'identities-page-demo',
+      await capture(demoDb.client, buildIdentityPageQuery(page), 'Demo organisation, sorted by creep score.')
+    );
   });
 
   test('second page of the exports', async () => {
@@ -168,7 +188,31 @@ describe('Identities page fixtures', () => {
 
   test('search without match', async () => {
     const sql = buildIdentityPageQuery({ ...page, search: 'no-such-identity' });
-    check('identities-page-no-match', await capture(exportsDb.client, sql, 'Real IAM exports, a search that matches nothing.'));
+    check(
+      'identities-page-no-match',
+      await capture(exportsDb.client, sql, 'Real IAM exports, a search that matches nothing.')
+    );
+  });
+
+  test('database without CloudQuery tables', async () => {
+    const unsynced = await createTestDatabase();
+    try {
+      await migrate(unsynced.client, { sourceSchema: 'public' });
+      check(
+        'identities-page-unsynced',
+        await capture(unsynced.client, buildIdentityPageQuery(page), 'Migrated, but CloudQuery has synced nothing.')
+      );
+      check(
+        'accounts-unsynced',
+        await capture(unsynced.client, buildAccountsQuery(), 'Migrated, but CloudQuery has synced nothing.')
+      );
+      check(
+        'setup-source-tables-unsynced',
+        await capture(unsynced.client, buildSourceTablesQuery(), 'Migrated, but CloudQuery has synced nothing.')
+      );
+    } finally {
+      await unsynced.drop();
+    }
   });
 
   test('accounts of the demo', async () => {
@@ -178,8 +222,14 @@ describe('Identities page fixtures', () => {
 
 describe('Identity page fixtures', () => {
   test('administrator summary', async () => {
-    check('identity-administrator', await capture(exportsDb.client, buildIdentityQuery(administratorArn), administratorArn));
-    check('findings-administrator', await capture(exportsDb.client, buildIdentityFindingsQuery(administratorArn), administratorArn));
+    check(
+      'identity-administrator',
+      await capture(exportsDb.client, buildIdentityQuery(administratorArn), administratorArn)
+    );
+    check(
+      'findings-administrator',
+      await capture(exportsDb.client, buildIdentityFindingsQuery(administratorArn), administratorArn)
+    );
   });
 
   test('unknown identity', async () => {
@@ -190,22 +240,48 @@ describe('Identity page fixtures', () => {
   });
 
   test('administrator permission tree', async () => {
-    check('permission-summary-administrator', await capture(exportsDb.client, buildPermissionSummaryQuery(administratorArn), administratorArn));
-    const node = await capture(exportsDb.client, buildNodeActionsQuery(administratorArn, 's3', 'Permissions management'), administratorArn);
+    check(
+      'permission-summary-administrator',
+      await capture(exportsDb.client, buildPermissionSummaryQuery(administratorArn), administratorArn)
+    );
+    const node = await capture(
+      exportsDb.client,
+      buildNodeActionsQuery(administratorArn, 's3', 'Permissions management'),
+      administratorArn
+    );
     check('node-actions-administrator-s3-permissions', node);
     // The first action of the node, which the page draws without scrolling.
     const first = String(node.rows?.[0][0]);
-    check('explain-administrator-s3-permissions-first', await capture(exportsDb.client, buildExplainQuery(administratorArn, first), administratorArn));
+    check(
+      'explain-administrator-s3-permissions-first',
+      await capture(exportsDb.client, buildExplainQuery(administratorArn, first), administratorArn)
+    );
   });
 
   test('denied permission tree', async () => {
-    check('identity-allow-and-deny', await capture(exportsDb.client, buildIdentityQuery(allowAndDenyArn), allowAndDenyArn));
-    check('findings-allow-and-deny', await capture(exportsDb.client, buildIdentityFindingsQuery(allowAndDenyArn), allowAndDenyArn));
-    check('permission-summary-allow-and-deny', await capture(exportsDb.client, buildPermissionSummaryQuery(allowAndDenyArn), allowAndDenyArn));
-    const node = await capture(exportsDb.client, buildNodeActionsQuery(allowAndDenyArn, 'iam', 'Write'), allowAndDenyArn);
+    check(
+      'identity-allow-and-deny',
+      await capture(exportsDb.client, buildIdentityQuery(allowAndDenyArn), allowAndDenyArn)
+    );
+    check(
+      'findings-allow-and-deny',
+      await capture(exportsDb.client, buildIdentityFindingsQuery(allowAndDenyArn), allowAndDenyArn)
+    );
+    check(
+      'permission-summary-allow-and-deny',
+      await capture(exportsDb.client, buildPermissionSummaryQuery(allowAndDenyArn), allowAndDenyArn)
+    );
+    const node = await capture(
+      exportsDb.client,
+      buildNodeActionsQuery(allowAndDenyArn, 'iam', 'Write'),
+      allowAndDenyArn
+    );
     check('node-actions-allow-and-deny-iam-write', node);
     const first = String(node.rows?.[0][0]);
-    check('explain-allow-and-deny-iam-write-first', await capture(exportsDb.client, buildExplainQuery(allowAndDenyArn, first), allowAndDenyArn));
+    check(
+      'explain-allow-and-deny-iam-write-first',
+      await capture(exportsDb.client, buildExplainQuery(allowAndDenyArn, first), allowAndDenyArn)
+    );
   });
 
   test('group identity', async () => {
@@ -220,30 +296,48 @@ describe('Identity page fixtures', () => {
   test('unused permissions of the demo', async () => {
     check('identity-demo-unused', await capture(demoDb.client, buildIdentityQuery(demoArn), demoArn));
     check('findings-demo-unused', await capture(demoDb.client, buildIdentityFindingsQuery(demoArn), demoArn));
-    check('permission-summary-demo-unused', await capture(demoDb.client, buildPermissionSummaryQuery(demoArn), demoArn));
+    check(
+      'permission-summary-demo-unused',
+      await capture(demoDb.client, buildPermissionSummaryQuery(demoArn), demoArn)
+    );
 
     const unused = await demoDb.client.query<{ service: string; access_level: AccessLevel }>(
       'SELECT service, access_level FROM ciem.identity_permission_summary($1) WHERE unused > 0 ORDER BY service, access_level LIMIT 1',
       [demoArn]
     );
     const { service, access_level: accessLevel } = unused.rows[0];
-    check('node-actions-demo-unused', await capture(demoDb.client, buildNodeActionsQuery(demoArn, service, accessLevel), demoArn));
+    check(
+      'node-actions-demo-unused',
+      await capture(demoDb.client, buildNodeActionsQuery(demoArn, service, accessLevel), demoArn)
+    );
   });
 });
 
 describe('Configuration page fixtures', () => {
   test('setup of the exports', async () => {
-    check('setup-source-tables-exports', await capture(exportsDb.client, buildSourceTablesQuery(), 'Real IAM exports: no activity tables.'));
+    check(
+      'setup-source-tables-exports',
+      await capture(exportsDb.client, buildSourceTablesQuery(), 'Real IAM exports: no activity tables.')
+    );
     check('setup-migration-exports', await capture(exportsDb.client, buildLatestMigrationQuery(), 'Real IAM exports.'));
     check('setup-refresh-exports', await capture(exportsDb.client, buildLastRefreshQuery(), 'Real IAM exports.'));
-    check('setup-snapshot-exports', await capture(exportsDb.client, buildLastSnapshotQuery(), 'Real IAM exports: migrate takes no snapshot.'));
+    check(
+      'setup-snapshot-exports',
+      await capture(exportsDb.client, buildLastSnapshotQuery(), 'Real IAM exports: migrate takes no snapshot.')
+    );
   });
 
   test('setup of an empty database', async () => {
     const empty = await createTestDatabase();
     try {
-      check('setup-migration-empty', await capture(empty.client, buildLatestMigrationQuery(), 'A database that was never migrated.'));
-      check('setup-source-tables-empty', await capture(empty.client, buildSourceTablesQuery(), 'A database that was never migrated.'));
+      check(
+        'setup-migration-empty',
+        await capture(empty.client, buildLatestMigrationQuery(), 'A database that was never migrated.')
+      );
+      check(
+        'setup-source-tables-empty',
+        await capture(empty.client, buildSourceTablesQuery(), 'A database that was never migrated.')
+      );
     } finally {
       await empty.drop();
     }

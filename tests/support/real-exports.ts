@@ -13,7 +13,10 @@ export const iamVulnerableAccount = '200611803367';
  * iam-vulnerable principals.
  */
 export async function loadRealExports(client: Client): Promise<void> {
-  await importAuthorizationDetails(client, exportFiles.cloudsplaining, { sourceSchema: 'public', accountId: iamVulnerableAccount });
+  await importAuthorizationDetails(client, exportFiles.cloudsplaining, {
+    sourceSchema: 'public',
+    accountId: iamVulnerableAccount,
+  });
   await importAuthorizationDetails(client, exportFiles.cloudsplainingSmall, { sourceSchema: 'public' });
   await importAuthorizationDetails(client, exportFiles.cloudmapper, { sourceSchema: 'public' });
   await migrate(client, { sourceSchema: 'public' });

@@ -43,7 +43,9 @@ function Evidence({ finding }: { finding: Finding }) {
   const styles = useStyles2(getStyles);
 
   return (
-    <pre className={styles.evidence}>{finding.evidence === null ? 'No evidence' : formatEvidence(finding.evidence)}</pre>
+    <pre className={styles.evidence}>
+      {finding.evidence === null ? 'No evidence' : formatEvidence(finding.evidence)}
+    </pre>
   );
 }
 

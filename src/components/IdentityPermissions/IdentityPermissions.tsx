@@ -4,7 +4,13 @@ import { Alert, Icon, Input, LoadingPlaceholder, Stack, Text } from '@grafana/ui
 import { useAsync } from '../../hooks/useAsync';
 import { usePermissionTree } from '../../hooks/usePermissionTree';
 import { fetchPermissionSummary } from '../../services/permissions';
-import { buildTreeRows, filterServices, groupByService, totalCounts, type ServiceSummary } from '../../services/permissionTree';
+import {
+  buildTreeRows,
+  filterServices,
+  groupByService,
+  totalCounts,
+  type ServiceSummary,
+} from '../../services/permissionTree';
 import { PermissionTree } from '../PermissionTree/PermissionTree';
 import { QueryErrorAlert } from '../QueryErrorAlert/QueryErrorAlert';
 import { testIds } from '../testIds';
@@ -53,10 +59,22 @@ function PermissionSummary({ datasourceUid, identityArn }: Omit<Props, 'identity
     );
   }
 
-  return <PermissionBrowser datasourceUid={datasourceUid} identityArn={identityArn} services={services} />;
+  // The key gives another identity or datasource a fresh tree state.
+  return (
+    <PermissionBrowser
+      key={`${datasourceUid} ${identityArn}`}
+      datasourceUid={datasourceUid}
+      identityArn={identityArn}
+      services={services}
+    />
+  );
 }
 
-function PermissionBrowser({ datasourceUid, identityArn, services }: Omit<Props, 'identityType'> & { services: ServiceSummary[] }) {
+function PermissionBrowser({
+  datasourceUid,
+  identityArn,
+  services,
+}: Omit<Props, 'identityType'> & { services: ServiceSummary[] }) {
   const [filter, setFilter] = useState('');
   const { state, ...controls } = usePermissionTree(datasourceUid, identityArn);
 

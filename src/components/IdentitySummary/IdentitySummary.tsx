@@ -65,7 +65,9 @@ function describeCreepScore(identity: IdentityDetail): string {
     `List ${creep.list}`,
   ].join(', ');
   const services =
-    identity.grantedServices === null ? '' : `; ${identity.unusedServices} of ${identity.grantedServices} granted services unused`;
+    identity.grantedServices === null
+      ? ''
+      : `; ${identity.unusedServices} of ${identity.grantedServices} granted services unused`;
 
   return `${creep.score} of 100 (${parts}${services})`;
 }

@@ -38,8 +38,18 @@ const COLUMNS: Array<Column<IdentityListItem>> = [
   },
   { id: 'type', header: 'Type', sortType: 'string', cell: ({ row }) => row.original.identityType },
   { id: 'account', header: 'Account', sortType: 'string', cell: ({ row }) => row.original.accountId },
-  { id: 'creepScore', header: 'Creep score', sortType: 'number', cell: ({ row }) => <CreepScoreCell identity={row.original} /> },
-  { id: 'openFindings', header: 'Open findings', sortType: 'number', cell: ({ row }) => <FindingsCell identity={row.original} /> },
+  {
+    id: 'creepScore',
+    header: 'Creep score',
+    sortType: 'number',
+    cell: ({ row }) => <CreepScoreCell identity={row.original} />,
+  },
+  {
+    id: 'openFindings',
+    header: 'Open findings',
+    sortType: 'number',
+    cell: ({ row }) => <FindingsCell identity={row.original} />,
+  },
   {
     id: 'lastUsed',
     header: 'Last used',

@@ -59,7 +59,10 @@ export function ExplanationPanel({ action, state }: Props) {
 
 function StatementItem({ statement }: { statement: ExplainedStatement }) {
   const styles = useStyles2(getStyles);
-  const resources = statement.notResource !== null ? `NotResource ${statement.notResource.join(', ')}` : (statement.resource ?? []).join(', ');
+  const resources =
+    statement.notResource !== null
+      ? `NotResource ${statement.notResource.join(', ')}`
+      : (statement.resource ?? []).join(', ');
 
   return (
     <li className={styles.statement}>
@@ -70,7 +73,8 @@ function StatementItem({ statement }: { statement: ExplainedStatement }) {
       <div className={styles.detail}>Resource: {resources}</div>
       {statement.condition !== null && (
         <div className={styles.detail}>
-          Condition{statement.conditionState === 'unknown' ? ' (decided per request)' : ''}: <code>{statement.condition}</code>
+          Condition{statement.conditionState === 'unknown' ? ' (decided per request)' : ''}:{' '}
+          <code>{statement.condition}</code>
         </div>
       )}
     </li>
@@ -78,7 +82,9 @@ function StatementItem({ statement }: { statement: ExplainedStatement }) {
 }
 
 function statementKey(statement: ExplainedStatement): string {
-  return [statement.via, statement.viaArn, statement.policyArn, statement.policyName, statement.statementIndex].join('|');
+  return [statement.via, statement.viaArn, statement.policyArn, statement.policyName, statement.statementIndex].join(
+    '|'
+  );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

@@ -42,7 +42,13 @@ export function PermissionTree({ rows, controls }: Props) {
   });
 
   return (
-    <div ref={viewport} className={styles.viewport} role="tree" aria-label="Effective permissions" data-testid={testIds.identity.tree}>
+    <div
+      ref={viewport}
+      className={styles.viewport}
+      role="tree"
+      aria-label="Effective permissions"
+      data-testid={testIds.identity.tree}
+    >
       <div className={styles.canvas} style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];
@@ -93,9 +99,22 @@ function TreeRowContent({ row, controls }: { row: TreeRow; controls: Props['cont
         />
       );
     case 'level-status':
-      return <LevelStatusRow service={row.service} accessLevel={row.accessLevel} state={row.state} onRetry={controls.retryLevel} />;
+      return (
+        <LevelStatusRow
+          service={row.service}
+          accessLevel={row.accessLevel}
+          state={row.state}
+          onRetry={controls.retryLevel}
+        />
+      );
     case 'action':
-      return <ActionRow action={row.action} expanded={row.expanded} onToggle={() => controls.toggleAction(row.action.action)} />;
+      return (
+        <ActionRow
+          action={row.action}
+          expanded={row.expanded}
+          onToggle={() => controls.toggleAction(row.action.action)}
+        />
+      );
     case 'explanation':
       return <ExplanationPanel action={row.action} state={row.state} />;
   }
@@ -104,7 +123,8 @@ function TreeRowContent({ row, controls }: { row: TreeRow; controls: Props['cont
 /** Returns the height a row is drawn at; explanations are measured once drawn, so theirs is a first estimate. */
 export function estimateRowHeight(row: TreeRow): number {
   if (row.kind === 'explanation') {
-    const statements = row.state.status === 'done' ? row.state.value.allowing.length + row.state.value.denying.length : 1;
+    const statements =
+      row.state.status === 'done' ? row.state.value.allowing.length + row.state.value.denying.length : 1;
     return 48 + 56 * statements;
   }
 

@@ -59,7 +59,15 @@ interface ServiceRowProps {
   onToggle: () => void;
 }
 
-export function ServiceRow({ service, serviceName, counts, serviceUsage, serviceLastUsedAt, expanded, onToggle }: ServiceRowProps) {
+export function ServiceRow({
+  service,
+  serviceName,
+  counts,
+  serviceUsage,
+  serviceLastUsedAt,
+  expanded,
+  onToggle,
+}: ServiceRowProps) {
   const styles = useStyles2(getStyles);
   const usage = describeServiceUsage(serviceUsage, serviceLastUsedAt);
 
@@ -69,7 +77,9 @@ export function ServiceRow({ service, serviceName, counts, serviceUsage, service
       <span className={styles.name}>{service}</span>
       {serviceName !== null && <span className={styles.secondary}>{serviceName}</span>}
       <Counts counts={counts} />
-      {usage !== null && <span className={cx(styles.secondary, serviceUsage !== 'used' && styles.unused)}>{usage}</span>}
+      {usage !== null && (
+        <span className={cx(styles.secondary, serviceUsage !== 'used' && styles.unused)}>{usage}</span>
+      )}
     </div>
   );
 }

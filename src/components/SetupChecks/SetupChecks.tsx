@@ -35,7 +35,11 @@ export function SetupChecks({ datasourceUid, runId }: Props) {
 
   // fetchSetupStatus reports failed checks in its fields, so this happens only on a defect.
   if (status.status === 'failed') {
-    return <Alert severity="error" title={`Datasource ${datasourceUid} could not be checked`}>{status.error.message}</Alert>;
+    return (
+      <Alert severity="error" title={`Datasource ${datasourceUid} could not be checked`}>
+        {status.error.message}
+      </Alert>
+    );
   }
 
   return <SetupReport datasourceUid={datasourceUid} status={status.value} />;
@@ -44,6 +48,15 @@ export function SetupChecks({ datasourceUid, runId }: Props) {
 function SetupReport({ datasourceUid, status }: { datasourceUid: string; status: SetupStatus }) {
   const styles = useStyles2(getStyles);
   const steps = listSetupSteps(status);
+
+  // When the datasource itself fails (not found, no connection), every check fails alike: the first alert says it once.
+  if (status.migration.status === 'failed' && failsAlike(status)) {
+    return (
+      <div data-testid={testIds.setup.container}>
+        <MigrationAlert datasourceUid={datasourceUid} migration={status.migration} />
+      </div>
+    );
+  }
 
   return (
     <div data-testid={testIds.setup.container}>
@@ -79,7 +92,13 @@ function SetupReport({ datasourceUid, status }: { datasourceUid: string; status:
   );
 }
 
-function MigrationAlert({ datasourceUid, migration }: { datasourceUid: string; migration: LoadState<AppliedMigration | null> }) {
+function MigrationAlert({
+  datasourceUid,
+  migration,
+}: {
+  datasourceUid: string;
+  migration: LoadState<AppliedMigration | null>;
+}) {
   if (migration.status === 'loading') {
     return null;
   }
@@ -103,7 +122,10 @@ function MigrationAlert({ datasourceUid, migration }: { datasourceUid: string; m
   const applied = `The ciem schema is at migration ${migration.value.version} (${migration.value.name}), applied ${formatTime(migration.value.appliedAt, 'at an unknown time')}.`;
   if (migration.value.version < REQUIRED_MIGRATION) {
     return (
-      <Alert severity="warning" title={`Datasource ${datasourceUid} works, but its ciem schema is older than this plugin`}>
+      <Alert
+        severity="warning"
+        title={`Datasource ${datasourceUid} works, but its ciem schema is older than this plugin`}
+      >
         {applied} This plugin needs migration {REQUIRED_MIGRATION} or later.
       </Alert>
     );
@@ -124,7 +146,9 @@ const TABLE_COLUMNS: Array<Column<SourceTable>> = [
     cell: ({ row }) => {
       const table = row.original;
       if (!table.present) {
-        return <Badge text={table.optional ? 'missing (optional)' : 'missing'} color={table.optional ? 'darkgrey' : 'red'} />;
+        return (
+          <Badge text={table.optional ? 'missing (optional)' : 'missing'} color={table.optional ? 'darkgrey' : 'red'} />
+        );
       }
 
       return table.missingColumns === null ? (
@@ -159,11 +183,19 @@ function SourceTables({ state }: { state: LoadState<SourceTable[]> }) {
   return (
     <Stack direction="column" gap={1}>
       <Text color="secondary">
-        Read from schema {schema}, as of the last openciem migrate ({formatTime(state.value[0].boundAt, 'unknown time')}).
+        Read from schema {schema}, as of the last openciem migrate ({formatTime(state.value[0].boundAt, 'unknown time')}
+        ).
       </Text>
       <InteractiveTable columns={TABLE_COLUMNS} data={state.value} getRowId={(table) => table.tableName} />
     </Stack>
   );
+}
+
+function failsAlike(status: SetupStatus): boolean {
+  const checks = [status.migration, status.sourceTables, status.lastRefresh, status.lastSnapshot];
+  const messages = checks.map((check) => (check.status === 'failed' ? check.error.message : null));
+
+  return messages.every((message) => message !== null && message === messages[0]);
 }
 
 function describeRefresh(status: SetupStatus): string {
