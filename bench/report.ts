@@ -59,6 +59,10 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
     lines.push('');
   }
 
+  if (results.some((result) => result.identityTree.ok)) {
+    lines.push(...renderIdentityTree(results), '');
+  }
+
   if (results.length > 1) {
     lines.push(...renderGrowth(results), '');
   }
@@ -97,6 +101,30 @@ function renderGrowth(results: ScaleResult[]): string[] {
       factor(refreshAfter, refreshBefore),
       factor(materialisedBytes(after), materialisedBytes(before)),
       factor(explainAfter, explainBefore),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+/** Renders the timings of the Identity page's queries for an identity with AdministratorAccess (every action allowed). */
+function renderIdentityTree(results: ScaleResult[]): string[] {
+  const lines = ['### Identity page for an identity with AdministratorAccess', ''];
+  lines.push(
+    '| identities | identity | summary: rows, p50 / max | largest node | node: actions, p50 / max |',
+    '|---:|---|---|---|---|'
+  );
+  for (const result of results) {
+    if (!result.identityTree.ok) {
+      continue;
+    }
+    const { identityArn, summary, largestNode } = result.identityTree.value;
+    const cells = [
+      count(result.identities),
+      identityArn,
+      `${count(summary.rows)}, ${milliseconds(summary.p50Ms)} / ${milliseconds(summary.maxMs)}`,
+      `${largestNode.service} ${largestNode.accessLevel}`,
+      `${count(largestNode.rows)}, ${milliseconds(largestNode.p50Ms)} / ${milliseconds(largestNode.maxMs)}`,
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -176,6 +204,7 @@ function missingReasons(runs: ScaleRun[]): string[] {
       ['refresh', result.refresh],
       ['explain', result.explain],
       ['effective_permissions', result.effectivePermissions],
+      ['identity tree', result.identityTree],
     ];
     for (const [name, outcome] of outcomes) {
       if (!outcome.ok) {

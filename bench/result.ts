@@ -1,4 +1,5 @@
 import type { CpuUse } from './cpu-contention';
+import type { IdentityTreeSummary } from './identity-tree';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
 import type { Outcome } from './outcome';
 import type { ServerMemoryPeak } from './process-memory';
@@ -40,6 +41,8 @@ export interface ScaleResult {
   sourceBytes: number;
   explain: Outcome<ExplainSummary>;
   effectivePermissions: Outcome<EffectivePermissionsSummary>;
+  /** The Identity page's permission tree for an identity with AdministratorAccess. */
+  identityTree: Outcome<IdentityTreeSummary>;
   serverMemory: {
     load: ServerMemoryPeak;
     migrate: ServerMemoryPeak;

@@ -14,6 +14,7 @@ import {
   measureRelations,
   timeRefresh,
 } from './measure';
+import { findAdministrator, measureIdentityTree } from './identity-tree';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
 import { CpuContentionMeter } from './cpu-contention';
@@ -109,7 +110,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
 
     sampler.start();
     cpu.start();
-    const { explain, effectivePermissions } = await measureQueries(bench, engine, options, identityArns, step);
+    const { explain, effectivePermissions, identityTree } = await measureQueries(bench, engine, options, identityArns, step);
     const queryMemory = sampler.stop();
     const queryCpu = cpu.stop();
     const queried = explain.ok || effectivePermissions.ok;
@@ -129,6 +130,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       sourceBytes,
       explain,
       effectivePermissions,
+      identityTree,
       serverMemory: {
         load: loadMemory,
         migrate: migrateMemory,
@@ -218,7 +220,17 @@ async function measureQueries(
       return withClient(bench, (queryClient) => measureEffectivePermissions(queryClient, identities));
     }
   );
-  return { explain, effectivePermissions };
+  const identityTree = await whenDefined(engine.identityPermissionSummary, 'ciem.identity_permission_summary', async () => {
+    step('timing the Identity page tree for an identity with AdministratorAccess');
+    return withClient(bench, async (queryClient) => {
+      const administrator = await findAdministrator(queryClient);
+      if (administrator === null) {
+        throw new Error('not found: an identity with AdministratorAccess and no permissions boundary');
+      }
+      return measureIdentityTree(queryClient, administrator);
+    });
+  });
+  return { explain, effectivePermissions, identityTree };
 }
 
 /**

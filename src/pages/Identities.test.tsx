@@ -35,8 +35,8 @@ afterEach(() => {
 });
 
 /**
- * Answers the accounts query with the demo's accounts, a page query whose SQL is a fixture's with that fixture, and any
- * other page query with the real result of a search that matched nothing.
+ * Returns a fetch implementation: the demo's accounts for the accounts query, a fixture for the page query with that
+ * fixture's SQL, and the real result of a search that matched nothing for any other page query.
  */
 function answerPages(pageFixture = 'identities-page-demo') {
   const pages = new Map(

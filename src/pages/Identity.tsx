@@ -15,7 +15,7 @@ import { fetchIdentity, fetchIdentityFindings } from '../services/identityDetail
 
 const IDENTITIES_URL = `${PLUGIN_BASE_URL}/${ROUTES.Identities}`;
 
-/** The page of one identity, chosen by the arn query parameter: its attributes, findings and effective permissions. */
+/** Shows the identity that the arn query parameter names: its attributes, findings and effective permissions. */
 function Identity() {
   const [searchParams] = useSearchParams();
   const identityArn = (searchParams.get('arn') ?? '').trim();

@@ -100,7 +100,7 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
   ].join('\n');
 }
 
-/** Builds the query for the accounts that have identities, with the account name where OpenCIEM knows it. */
+/** Builds the query for the accounts that have identities, with the account name from AWS Organizations or ciem.trusted_accounts. */
 export function buildAccountsQuery(): string {
   return [
     'SELECT account_id, ciem.trusted_account_name(account_id) AS account_name, count(*) AS identities',

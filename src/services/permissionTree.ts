@@ -23,7 +23,7 @@ export interface ServiceSummary extends Omit<LevelSummary, 'accessLevel'> {
   serviceLastUsedAt: number | null;
 }
 
-/** Which nodes are open, and what the open nodes loaded. */
+/** The open nodes of the tree and the data they loaded. */
 export interface TreeState {
   expandedServices: ReadonlySet<string>;
   /** Keys made by levelKey. */

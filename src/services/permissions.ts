@@ -58,7 +58,7 @@ export interface ExplainedStatement {
   statementIndex: number | null;
   sid: string | null;
   effect: string;
-  /** none, true or unknown: whether the condition holds without a request. */
+  /** none, true or unknown: whether the condition is true without a request. */
   conditionState: string;
   /** The Condition element as JSON text, or null. */
   condition: string | null;

@@ -32,8 +32,8 @@ export function fixtureResponse(name: string): Observable<FetchResponse<BackendD
 }
 
 /**
- * Returns a fetch implementation that answers each request with the fixture whose SQL it sent, and fails the test on
- * SQL that no fixture has.
+ * Returns a fetch implementation that responds to each request with the fixture of the same SQL, and throws for SQL that
+ * no fixture has.
  */
 export function answerWithFixtures(
   names: string[]

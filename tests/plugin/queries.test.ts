@@ -68,7 +68,7 @@ async function identityPage(options: Partial<IdentityPageOptions>): Promise<Page
   return result.rows;
 }
 
-/** Every identity that matches the search, from all pages. */
+/** Collects the identities that match the search from every page. */
 async function identityIds(search: string): Promise<string[]> {
   const ids: string[] = [];
   for (let page = 0; ; page += 1) {

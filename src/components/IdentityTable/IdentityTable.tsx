@@ -62,7 +62,7 @@ function rowId(identity: IdentityListItem): string {
   return `${identity.cloud}/${identity.accountId}/${identity.identityId}`;
 }
 
-/** Shows one page of identities. Sorting a column asks the server for the new order. */
+/** Shows one page of identities. Sorting a column requests the new order from PostgreSQL. */
 export function IdentityTable({ identities, sort, onSortChange }: Props) {
   // The table keeps its own sort state from this first value; later changes come back through fetchData.
   const initialSortBy = useMemo(() => [{ id: sort.sortBy, desc: sort.descending }], [sort.sortBy, sort.descending]);

@@ -21,7 +21,7 @@ interface ToggleProps {
   onToggle: () => void;
 }
 
-/** The chevron button that opens or closes a node; its accessible name says what it does. */
+/** Renders the chevron button that opens or closes a node, with an accessible name that names the action. */
 function ToggleButton({ label, expanded, onToggle }: ToggleProps) {
   const styles = useStyles2(getStyles);
 

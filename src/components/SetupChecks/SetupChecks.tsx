@@ -49,7 +49,8 @@ function SetupReport({ datasourceUid, status }: { datasourceUid: string; status:
   const styles = useStyles2(getStyles);
   const steps = listSetupSteps(status);
 
-  // When the datasource itself fails (not found, no connection), every check fails alike: the first alert says it once.
+  // When the datasource itself fails (not found, no connection), every check fails with the same message, so one alert
+  // shows it.
   if (status.migration.status === 'failed' && failsAlike(status)) {
     return (
       <div data-testid={testIds.setup.container}>
@@ -113,7 +114,7 @@ function MigrationAlert({
 
   if (migration.value === null) {
     return (
-      <Alert severity="warning" title={`Datasource ${datasourceUid} answers, but its ciem schema is empty`}>
+      <Alert severity="warning" title={`Datasource ${datasourceUid} responds, but its ciem schema is empty`}>
         No migration has been applied. Run openciem migrate against the database of this datasource.
       </Alert>
     );
