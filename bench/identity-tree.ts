@@ -74,7 +74,7 @@ export async function measureIdentityTree(client: Client, identityArn: string): 
   };
 }
 
-async function timeQuery<T extends object>(
+export async function timeQuery<T extends object>(
   client: Client,
   sql: string,
   params: unknown[]

@@ -59,8 +59,8 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
     lines.push('');
   }
 
-  if (results.some((result) => result.identityTree.ok)) {
-    lines.push(...renderIdentityTree(results), '');
+  if (results.some((result) => result.identityList.ok || result.identityTree.ok)) {
+    lines.push(...renderAppPages(results), '');
   }
 
   if (results.length > 1) {
@@ -107,24 +107,24 @@ function renderGrowth(results: ScaleResult[]): string[] {
   return lines;
 }
 
-/** Renders the timings of the Identity page's queries for an identity with AdministratorAccess (every action allowed). */
-function renderIdentityTree(results: ScaleResult[]): string[] {
-  const lines = ['### Identity page for an identity with AdministratorAccess', ''];
+/** Renders the timings of the app pages' queries: the Identities list, and the tree of an identity with AdministratorAccess. */
+function renderAppPages(results: ScaleResult[]): string[] {
+  const lines = ['### App pages', ''];
   lines.push(
-    '| identities | identity | summary: rows, p50 / max | largest node | node: actions, p50 / max |',
+    '| identities | Identities, first page: p50 / max | Identities, search: p50 / max | tree summary of an AdministratorAccess identity: rows, p50 / max | largest node: actions, p50 / max |',
     '|---:|---|---|---|---|'
   );
   for (const result of results) {
-    if (!result.identityTree.ok) {
-      continue;
-    }
-    const { identityArn, summary, largestNode } = result.identityTree.value;
+    const list = result.identityList.ok ? result.identityList.value : undefined;
+    const tree = result.identityTree.ok ? result.identityTree.value : undefined;
     const cells = [
       count(result.identities),
-      identityArn,
-      `${count(summary.rows)}, ${milliseconds(summary.p50Ms)} / ${milliseconds(summary.maxMs)}`,
-      `${largestNode.service} ${largestNode.accessLevel}`,
-      `${count(largestNode.rows)}, ${milliseconds(largestNode.p50Ms)} / ${milliseconds(largestNode.maxMs)}`,
+      list ? `${milliseconds(list.firstPage.p50Ms)} / ${milliseconds(list.firstPage.maxMs)}` : 'missing',
+      list ? `${milliseconds(list.search.p50Ms)} / ${milliseconds(list.search.maxMs)}` : 'missing',
+      tree ? `${count(tree.summary.rows)}, ${milliseconds(tree.summary.p50Ms)} / ${milliseconds(tree.summary.maxMs)}` : 'missing',
+      tree
+        ? `${tree.largestNode.service} ${tree.largestNode.accessLevel}: ${count(tree.largestNode.rows)}, ${milliseconds(tree.largestNode.p50Ms)} / ${milliseconds(tree.largestNode.maxMs)}`
+        : 'missing',
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -204,6 +204,7 @@ function missingReasons(runs: ScaleRun[]): string[] {
       ['refresh', result.refresh],
       ['explain', result.explain],
       ['effective_permissions', result.effectivePermissions],
+      ['identities page', result.identityList],
       ['identity tree', result.identityTree],
     ];
     for (const [name, outcome] of outcomes) {

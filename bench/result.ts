@@ -1,4 +1,5 @@
 import type { CpuUse } from './cpu-contention';
+import type { IdentityListSummary } from './identity-list';
 import type { IdentityTreeSummary } from './identity-tree';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
 import type { Outcome } from './outcome';
@@ -41,6 +42,8 @@ export interface ScaleResult {
   sourceBytes: number;
   explain: Outcome<ExplainSummary>;
   effectivePermissions: Outcome<EffectivePermissionsSummary>;
+  /** The Identities page's query, first page and a search. */
+  identityList: Outcome<IdentityListSummary>;
   /** The Identity page's permission tree for an identity with AdministratorAccess. */
   identityTree: Outcome<IdentityTreeSummary>;
   serverMemory: {

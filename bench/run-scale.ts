@@ -14,6 +14,7 @@ import {
   measureRelations,
   timeRefresh,
 } from './measure';
+import { measureIdentityList } from './identity-list';
 import { findAdministrator, measureIdentityTree } from './identity-tree';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
@@ -110,7 +111,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
 
     sampler.start();
     cpu.start();
-    const { explain, effectivePermissions, identityTree } = await measureQueries(bench, engine, options, identityArns, step);
+    const { explain, effectivePermissions, identityList, identityTree } = await measureQueries(bench, engine, options, identityArns, step);
     const queryMemory = sampler.stop();
     const queryCpu = cpu.stop();
     const queried = explain.ok || effectivePermissions.ok;
@@ -130,6 +131,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       sourceBytes,
       explain,
       effectivePermissions,
+      identityList,
       identityTree,
       serverMemory: {
         load: loadMemory,
@@ -230,7 +232,11 @@ async function measureQueries(
       return measureIdentityTree(queryClient, administrator);
     });
   });
-  return { explain, effectivePermissions, identityTree };
+  const identityList = await whenDefined(engine.identityPermissionSummary, 'ciem.identity_permission_summary', async () => {
+    step('timing the Identities page');
+    return withClient(bench, measureIdentityList);
+  });
+  return { explain, effectivePermissions, identityList, identityTree };
 }
 
 /**
