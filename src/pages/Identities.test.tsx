@@ -219,6 +219,15 @@ describe('Identities page', () => {
     EMPTY_STATE_TIMEOUT_MS + 10_000
   );
 
+  test('offers the first page past the end', async () => {
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities('/identities?q=no-such-identity&page=9');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Go to the first page' }));
+
+    await waitFor(() => expect(pageQueries().at(-1)).toBe(readFixture('identities-page-no-match').sql));
+  });
+
   test(
     'explains an empty view',
     async () => {

@@ -3,6 +3,8 @@ import { useSearchParams } from 'react-router-dom';
 import type { SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import {
+  Alert,
+  Button,
   Combobox,
   EmptyState,
   Icon,
@@ -178,6 +180,20 @@ interface ResultsProps {
 }
 
 function IdentityResults({ result, filters, loading, onSortChange, onPageChange }: ResultsProps) {
+  // An empty page after the first one carries no total_count, so it says nothing about the other pages.
+  if (result.totalCount === 0 && filters.page > 0) {
+    return (
+      <Alert severity="info" title={`Page ${filters.page + 1} has no identities`}>
+        <Stack direction="column" gap={1} alignItems="flex-start">
+          Fewer identities match now than when this address was made.
+          <Button variant="secondary" onClick={() => onPageChange(0)}>
+            Go to the first page
+          </Button>
+        </Stack>
+      </Alert>
+    );
+  }
+
   if (result.totalCount === 0) {
     const filtered = filters.search.trim() !== '' || filters.accountId !== null || filters.identityType !== null;
 
@@ -201,9 +217,7 @@ function IdentityResults({ result, filters, loading, onSortChange, onPageChange 
   return (
     <Stack direction="column" gap={1}>
       <Text color="secondary">
-        {result.items.length === 0
-          ? `Page ${filters.page + 1} is past the last page.`
-          : `Identities ${first.toLocaleString()} to ${last.toLocaleString()} of ${result.totalCount.toLocaleString()}`}
+        Identities {first.toLocaleString()} to {last.toLocaleString()} of {result.totalCount.toLocaleString()}
         {loading && ' (loading)'}
       </Text>
       <IdentityTable
