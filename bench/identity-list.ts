@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 
-import { buildIdentityPageQuery, type IdentityPageOptions } from '../src/services/identityQueries';
+import { buildIdentityPageQuery, FIRST_PAGE } from '../src/services/identityQueries';
 import { timeQuery, type TimedQuery } from './identity-tree';
 
 /** Timings of the Identities page's query: the first page by creep score, and a search. */
@@ -11,15 +11,6 @@ export interface IdentityListSummary {
   /** A search for ":role/" in the name or ARN, which matches every role. */
   search: TimedQuery;
 }
-
-const FIRST_PAGE: IdentityPageOptions = {
-  search: '',
-  accountId: null,
-  identityType: null,
-  sortBy: 'creepScore',
-  descending: true,
-  page: 0,
-};
 
 /** Times the SQL that the Identities page sends, as the page builds it. */
 export async function measureIdentityList(client: Client): Promise<IdentityListSummary> {

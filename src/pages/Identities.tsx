@@ -7,9 +7,7 @@ import {
   Button,
   Combobox,
   EmptyState,
-  Icon,
   InlineField,
-  Input,
   LoadingPlaceholder,
   Pagination,
   RadioButtonGroup,
@@ -20,6 +18,7 @@ import {
 
 import { IdentityTable, type IdentitySort } from '../components/IdentityTable/IdentityTable';
 import { QueryErrorAlert } from '../components/QueryErrorAlert/QueryErrorAlert';
+import { SearchInput } from '../components/SearchInput/SearchInput';
 import { testIds } from '../components/testIds';
 import { useAsync } from '../hooks/useAsync';
 import { useDatasourceUid } from '../hooks/useDatasourceUid';
@@ -87,14 +86,12 @@ function Identities() {
       <div data-testid={testIds.identities.container}>
         <Stack direction="column" gap={2}>
           <Stack gap={2} wrap="wrap" alignItems="center">
-            <Input
+            <SearchInput
               data-testid={testIds.identities.search}
-              aria-label="Search identities by name or ARN"
+              label="Search identities by name or ARN"
               placeholder="Search by name or ARN"
-              prefix={<Icon name="search" />}
               value={search}
-              onChange={(event) => setSearch(event.currentTarget.value)}
-              width={50}
+              onChange={setSearch}
             />
             <AccountFilter
               datasourceUid={datasourceUid}

@@ -3,6 +3,7 @@ import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 import { respondWith, sqlOf, tableResponse, type ResultColumn } from '../test/dsQuery';
 import { fixtureResponse, fixtureRows, readFixture } from '../test/fixtures';
 import { fetchAccounts, fetchIdentityCounts, fetchIdentityPage, toIdentity } from './identities';
+import { FIRST_PAGE } from './identityQueries';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -70,14 +71,7 @@ describe('toIdentity', () => {
 });
 
 describe('fetchIdentityPage', () => {
-  const options = {
-    search: '',
-    accountId: null,
-    identityType: null,
-    sortBy: 'creepScore' as const,
-    descending: true,
-    page: 0,
-  };
+  const options = FIRST_PAGE;
 
   test('maps rows and total count', async () => {
     const rows = fixtureRows('identities-page-demo');

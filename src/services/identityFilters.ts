@@ -1,18 +1,19 @@
-import { IDENTITY_SORT_COLUMNS, IDENTITY_TYPES, type IdentitySortColumn, type IdentityType } from './identityQueries';
+import {
+  FIRST_PAGE,
+  IDENTITY_SORT_COLUMNS,
+  IDENTITY_TYPES,
+  type IdentityPageOptions,
+  type IdentitySortColumn,
+} from './identityQueries';
 
 /** The filters, sort and page of the Identities list, as the URL query keeps them. */
-export interface IdentityFilters {
-  search: string;
-  accountId: string | null;
-  identityType: IdentityType | null;
-  sortBy: IdentitySortColumn;
-  descending: boolean;
-  /** Zero-based. */
-  page: number;
-}
+export type IdentityFilters = IdentityPageOptions;
 
 /** The riskiest identities first: the highest creep score. */
-export const DEFAULT_SORT: Pick<IdentityFilters, 'sortBy' | 'descending'> = { sortBy: 'creepScore', descending: true };
+export const DEFAULT_SORT: Pick<IdentityFilters, 'sortBy' | 'descending'> = {
+  sortBy: FIRST_PAGE.sortBy,
+  descending: FIRST_PAGE.descending,
+};
 
 /** Reads the filters from URL query parameters; values that are not valid fall back to the defaults. */
 export function readIdentityFilters(params: URLSearchParams): IdentityFilters {

@@ -3,19 +3,11 @@ import {
   buildIdentityFindingsQuery,
   buildIdentityPageQuery,
   buildIdentityQuery,
+  FIRST_PAGE,
   IDENTITY_PAGE_SIZE,
   type IdentityPageOptions,
 } from './identityQueries';
 import { buildContainsPattern } from './queries';
-
-const FIRST_PAGE: IdentityPageOptions = {
-  search: '',
-  accountId: null,
-  identityType: null,
-  sortBy: 'creepScore',
-  descending: true,
-  page: 0,
-};
 
 describe('buildIdentityPageQuery', () => {
   test('reads every identity for blank filters', () => {

@@ -34,6 +34,16 @@ export interface IdentityPageOptions {
   page: number;
 }
 
+/** The first page of every identity, the highest creep score first: what the Identities page opens with. */
+export const FIRST_PAGE: IdentityPageOptions = {
+  search: '',
+  accountId: null,
+  identityType: null,
+  sortBy: 'creepScore',
+  descending: true,
+  page: 0,
+};
+
 /**
  * Builds the query for one page of identities with their creep score and open finding counts, filtered and sorted in
  * PostgreSQL so that the page stays small however many identities match. Every row carries total_count, the number of

@@ -15,6 +15,7 @@ import {
   buildIdentityFindingsQuery,
   buildIdentityPageQuery,
   buildIdentityQuery,
+  FIRST_PAGE,
 } from '../../src/services/identityQueries';
 import {
   buildExplainQuery,
@@ -165,14 +166,7 @@ function check(name: string, fixture: QueryFixture): void {
 }
 
 describe('Identities page fixtures', () => {
-  const page = {
-    search: '',
-    accountId: null,
-    identityType: null,
-    sortBy: 'creepScore' as const,
-    descending: true,
-    page: 0,
-  };
+  const page = FIRST_PAGE;
 
   test('first page of the demo', async () => {
     check(
@@ -220,82 +214,59 @@ describe('Identities page fixtures', () => {
   });
 });
 
+/** Checks the fixtures identity-<name> and findings-<name>: the summary and findings queries of one identity. */
+async function checkIdentity(client: Client, name: string, arn: string): Promise<void> {
+  check(`identity-${name}`, await capture(client, buildIdentityQuery(arn), arn));
+  check(`findings-${name}`, await capture(client, buildIdentityFindingsQuery(arn), arn));
+}
+
+/**
+ * Checks the fixtures of one identity's tree: permission-summary-<name>, node-actions-<node> for one service and level,
+ * and explain-<node>-first for the first action of that node, which the page draws without scrolling.
+ */
+async function checkTree(client: Client, name: string, arn: string, node: string, service: string, level: AccessLevel) {
+  check(`permission-summary-${name}`, await capture(client, buildPermissionSummaryQuery(arn), arn));
+
+  const actions = await capture(client, buildNodeActionsQuery(arn, service, level), arn);
+  check(`node-actions-${node}`, actions);
+
+  const first = String(actions.rows?.[0][0]);
+  check(`explain-${node}-first`, await capture(client, buildExplainQuery(arn, first), arn));
+}
+
 describe('Identity page fixtures', () => {
-  test('administrator summary', async () => {
-    check(
-      'identity-administrator',
-      await capture(exportsDb.client, buildIdentityQuery(administratorArn), administratorArn)
-    );
-    check(
-      'findings-administrator',
-      await capture(exportsDb.client, buildIdentityFindingsQuery(administratorArn), administratorArn)
+  test('administrator', async () => {
+    await checkIdentity(exportsDb.client, 'administrator', administratorArn);
+    await checkTree(
+      exportsDb.client,
+      'administrator',
+      administratorArn,
+      'administrator-s3-permissions',
+      's3',
+      'Permissions management'
     );
   });
 
   test('unknown identity', async () => {
     const arn = `arn:aws:iam::${iamVulnerableAccount}:user/no-such-user`;
-    check('identity-unknown', await capture(exportsDb.client, buildIdentityQuery(arn), arn));
-    check('findings-unknown', await capture(exportsDb.client, buildIdentityFindingsQuery(arn), arn));
+    await checkIdentity(exportsDb.client, 'unknown', arn);
     check('permission-summary-unknown', await capture(exportsDb.client, buildPermissionSummaryQuery(arn), arn));
   });
 
-  test('administrator permission tree', async () => {
-    check(
-      'permission-summary-administrator',
-      await capture(exportsDb.client, buildPermissionSummaryQuery(administratorArn), administratorArn)
-    );
-    const node = await capture(
-      exportsDb.client,
-      buildNodeActionsQuery(administratorArn, 's3', 'Permissions management'),
-      administratorArn
-    );
-    check('node-actions-administrator-s3-permissions', node);
-    // The first action of the node, which the page draws without scrolling.
-    const first = String(node.rows?.[0][0]);
-    check(
-      'explain-administrator-s3-permissions-first',
-      await capture(exportsDb.client, buildExplainQuery(administratorArn, first), administratorArn)
-    );
-  });
-
-  test('denied permission tree', async () => {
-    check(
-      'identity-allow-and-deny',
-      await capture(exportsDb.client, buildIdentityQuery(allowAndDenyArn), allowAndDenyArn)
-    );
-    check(
-      'findings-allow-and-deny',
-      await capture(exportsDb.client, buildIdentityFindingsQuery(allowAndDenyArn), allowAndDenyArn)
-    );
-    check(
-      'permission-summary-allow-and-deny',
-      await capture(exportsDb.client, buildPermissionSummaryQuery(allowAndDenyArn), allowAndDenyArn)
-    );
-    const node = await capture(
-      exportsDb.client,
-      buildNodeActionsQuery(allowAndDenyArn, 'iam', 'Write'),
-      allowAndDenyArn
-    );
-    check('node-actions-allow-and-deny-iam-write', node);
-    const first = String(node.rows?.[0][0]);
-    check(
-      'explain-allow-and-deny-iam-write-first',
-      await capture(exportsDb.client, buildExplainQuery(allowAndDenyArn, first), allowAndDenyArn)
-    );
+  test('denied permissions', async () => {
+    await checkIdentity(exportsDb.client, 'allow-and-deny', allowAndDenyArn);
+    await checkTree(exportsDb.client, 'allow-and-deny', allowAndDenyArn, 'allow-and-deny-iam-write', 'iam', 'Write');
   });
 
   test('group identity', async () => {
     const group = await exportsDb.client.query<{ identity_id: string }>(
       "SELECT identity_id FROM ciem.identities WHERE identity_type = 'group' ORDER BY identity_id LIMIT 1"
     );
-    const arn = group.rows[0].identity_id;
-    check('identity-group', await capture(exportsDb.client, buildIdentityQuery(arn), arn));
-    check('findings-group', await capture(exportsDb.client, buildIdentityFindingsQuery(arn), arn));
+    await checkIdentity(exportsDb.client, 'group', group.rows[0].identity_id);
   });
 
   test('unused permissions of the demo', async () => {
-    check('identity-demo-unused', await capture(demoDb.client, buildIdentityQuery(demoArn), demoArn));
-    check('findings-demo-unused', await capture(demoDb.client, buildIdentityFindingsQuery(demoArn), demoArn));
+    await checkIdentity(demoDb.client, 'demo-unused', demoArn);
     check(
       'permission-summary-demo-unused',
       await capture(demoDb.client, buildPermissionSummaryQuery(demoArn), demoArn)

@@ -6,6 +6,7 @@ import { loadDemo } from '../../cli/demo/load';
 import { defaultAsOf } from '../../cli/demo/organisation';
 import {
   buildIdentityPageQuery,
+  FIRST_PAGE,
   IDENTITY_PAGE_SIZE,
   type IdentityPageOptions,
 } from '../../src/services/identityQueries';
@@ -16,22 +17,12 @@ import {
   quoteLiteral,
 } from '../../src/services/queries';
 import { explainQueryFailure } from '../../src/services/queryFailure';
+import { HOSTILE_TEXTS } from '../../src/test/sqlLiterals';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 // Creating a database, applying the migrations and loading the demo took about a second in a local run. The limit
 // leaves room for slow machines.
 const SETUP_TIMEOUT_MS = 120_000;
-
-const HOSTILE_TEXTS = [
-  "x' OR '1'='1",
-  "'; DROP VIEW ciem.identities; --",
-  'back\\slash',
-  'ends with a backslash\\',
-  "\\' OR true --",
-  "\\\\'' OR ''=''",
-  '$$ OR true $$',
-  'line\nbreak',
-];
 
 let database: TestDatabase;
 
@@ -44,14 +35,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const FIRST_PAGE: IdentityPageOptions = {
-  search: '',
-  accountId: null,
-  identityType: null,
-  sortBy: 'name',
-  descending: false,
-  page: 0,
-};
+// By name, so that every page of the demo is in a stable order.
+const BY_NAME: IdentityPageOptions = { ...FIRST_PAGE, sortBy: 'name', descending: false };
 
 interface PageRow {
   identity_id: string;
@@ -63,7 +48,7 @@ interface PageRow {
 }
 
 async function identityPage(options: Partial<IdentityPageOptions>): Promise<PageRow[]> {
-  const result = await database.client.query<PageRow>(buildIdentityPageQuery({ ...FIRST_PAGE, ...options }));
+  const result = await database.client.query<PageRow>(buildIdentityPageQuery({ ...BY_NAME, ...options }));
 
   return result.rows;
 }
@@ -107,7 +92,7 @@ describe('identities query on PostgreSQL', () => {
   });
 
   test('returns the columns the page reads', async () => {
-    const result = await database.client.query(buildIdentityPageQuery(FIRST_PAGE));
+    const result = await database.client.query(buildIdentityPageQuery(BY_NAME));
 
     expect(result.fields.map((field) => field.name)).toEqual([
       'cloud',
@@ -257,7 +242,7 @@ describe('error explanations on PostgreSQL', () => {
   test('missing view suggests openciem migrate', async () => {
     const empty = await createTestDatabase();
     try {
-      const detail = await failureMessage(empty.client, buildIdentityPageQuery(FIRST_PAGE));
+      const detail = await failureMessage(empty.client, buildIdentityPageQuery(BY_NAME));
 
       expect(explainQueryFailure({ status: 400, message: detail }, 'openciem-postgres')).toMatch(
         /^ciem\.identities does not exist in the database of datasource openciem-postgres\. Run openciem migrate/
@@ -272,7 +257,7 @@ describe('error explanations on PostgreSQL', () => {
     await database.client.query(`CREATE ROLE ${role}`);
     try {
       await database.client.query(`SET ROLE ${role}`);
-      const detail = await failureMessage(database.client, buildIdentityPageQuery(FIRST_PAGE));
+      const detail = await failureMessage(database.client, buildIdentityPageQuery(BY_NAME));
 
       expect(explainQueryFailure({ status: 400, message: detail }, 'openciem-postgres')).toBe(
         'The database user of datasource openciem-postgres may not read ciem. ' +

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 
 import { migrate } from '../../cli/migrate/run';
 import { importAuthorizationDetails } from '../../cli/import/aws-authz/import';
-import { buildIdentityFindingsQuery, buildIdentityPageQuery, buildIdentityQuery } from '../../src/services/identityQueries';
+import { buildIdentityFindingsQuery, buildIdentityPageQuery, buildIdentityQuery, FIRST_PAGE } from '../../src/services/identityQueries';
 import { buildExplainQuery, buildNodeActionsQuery, buildPermissionSummaryQuery, type AccessLevel } from '../../src/services/permissionQueries';
 import { buildLastRefreshQuery, buildLastSnapshotQuery, buildSourceTablesQuery } from '../../src/services/setupQueries';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -85,7 +85,7 @@ describe('deploy/grafana-reader-role.sql', () => {
     const [node] = (await db.client.query<{ service: string; access_level: AccessLevel }>('SELECT service, access_level FROM ciem.identity_permission_summary($1) ORDER BY 1, 2 LIMIT 1', [user.principal_arn])).rows;
     const [action] = (await db.client.query<{ action: string }>('SELECT action FROM ciem.identity_service_actions($1, $2, $3) LIMIT 1', [user.principal_arn, node.service, node.access_level])).rows;
     const queries = [
-      buildIdentityPageQuery({ search: '', accountId: null, identityType: null, sortBy: 'creepScore', descending: true, page: 0 }),
+      buildIdentityPageQuery(FIRST_PAGE),
       buildIdentityQuery(user.principal_arn),
       buildIdentityFindingsQuery(user.principal_arn),
       buildPermissionSummaryQuery(user.principal_arn),

@@ -1,5 +1,5 @@
 import React, { useCallback, useMemo, useState } from 'react';
-import { Alert, Icon, Input, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
+import { Alert, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
 
 import { useAsync } from '../../hooks/useAsync';
 import { usePermissionTree } from '../../hooks/usePermissionTree';
@@ -13,6 +13,7 @@ import {
 } from '../../services/permissionTree';
 import { PermissionTree } from '../PermissionTree/PermissionTree';
 import { QueryErrorAlert } from '../QueryErrorAlert/QueryErrorAlert';
+import { SearchInput } from '../SearchInput/SearchInput';
 import { testIds } from '../testIds';
 
 interface Props {
@@ -89,14 +90,12 @@ function PermissionBrowser({
         {totals.services.toLocaleString()} services; {totals.denied.toLocaleString()} granted but denied;{' '}
         {totals.unused.toLocaleString()} allowed but unused.
       </Text>
-      <Input
+      <SearchInput
         data-testid={testIds.identity.serviceFilter}
-        aria-label="Filter services"
+        label="Filter services"
         placeholder="Filter services by prefix or name"
-        prefix={<Icon name="search" />}
         value={filter}
-        onChange={(event) => setFilter(event.currentTarget.value)}
-        width={50}
+        onChange={setFilter}
       />
       {visible.length === 0 ? (
         <Text color="secondary">No service has &quot;{filter.trim()}&quot; in its prefix or name.</Text>
