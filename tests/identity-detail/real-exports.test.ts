@@ -40,6 +40,10 @@ interface SummaryRow {
   service_usage: string | null;
 }
 
+// These tests evaluate hundreds of actions or the whole catalogue; about 3 s on an idle 2-core machine, far more when
+// other jobs share it.
+const ENGINE_TEST_TIMEOUT_MS = 120_000;
+
 let db: TestDatabase;
 
 // One evaluation time for every function in a comparison, as the page passes none and each
@@ -98,17 +102,21 @@ async function failure(sql: string, params: unknown[]): Promise<{ message: strin
 }
 
 describe('permission summary', () => {
-  test('AdministratorAccess allows every catalogue action', async () => {
-    const rows = await summary(administrator);
-    const catalogue = await db.client.query<{ service: string; access_level: string; actions: number }>(
-      'SELECT service, access_level, count(*)::integer AS actions FROM ciem.aws_action_access_levels GROUP BY 1, 2 ORDER BY 1, 2'
-    );
+  test(
+    'AdministratorAccess allows every catalogue action',
+    async () => {
+      const rows = await summary(administrator);
+      const catalogue = await db.client.query<{ service: string; access_level: string; actions: number }>(
+        'SELECT service, access_level, count(*)::integer AS actions FROM ciem.aws_action_access_levels GROUP BY 1, 2 ORDER BY 1, 2'
+      );
 
-    expect(rows.map((row) => [row.service, row.access_level, row.allowed])).toEqual(
-      catalogue.rows.map((row) => [row.service, row.access_level, row.actions])
-    );
-    expect(rows.every((row) => row.conditional === 0 && row.denied === 0)).toBe(true);
-  });
+      expect(rows.map((row) => [row.service, row.access_level, row.allowed])).toEqual(
+        catalogue.rows.map((row) => [row.service, row.access_level, row.actions])
+      );
+      expect(rows.every((row) => row.conditional === 0 && row.denied === 0)).toBe(true);
+    },
+    ENGINE_TEST_TIMEOUT_MS
+  );
 
   test('names each service', async () => {
     const rows = await summary(administrator);
@@ -140,24 +148,28 @@ describe('permission summary', () => {
     expect(rows.find((row) => row.service === 'sts')).toMatchObject({ access_level: 'Read', allowed: 1 });
   });
 
-  test('counts equal the actions of each node', async () => {
-    for (const identityArn of [notAction, allowAndDeny]) {
-      const rows = await summary(identityArn);
-      for (const row of rows.filter((candidate) => ['iam', 's3', 'ec2'].includes(candidate.service))) {
-        const actions = await serviceActions(identityArn, row.service, row.access_level);
-        const count = (decisions: string[]) => actions.filter((action) => decisions.includes(action.decision)).length;
+  test(
+    'counts equal the actions of each node',
+    async () => {
+      for (const identityArn of [notAction, allowAndDeny]) {
+        const rows = await summary(identityArn);
+        for (const row of rows.filter((candidate) => ['iam', 's3', 'ec2'].includes(candidate.service))) {
+          const actions = await serviceActions(identityArn, row.service, row.access_level);
+          const count = (decisions: string[]) => actions.filter((action) => decisions.includes(action.decision)).length;
 
-        expect([
-          identityArn,
-          row.service,
-          row.access_level,
-          count(['allowed']),
-          count(['conditional']),
-          count(['explicit_deny', 'implicit_deny']),
-        ]).toEqual([identityArn, row.service, row.access_level, row.allowed, row.conditional, row.denied]);
+          expect([
+            identityArn,
+            row.service,
+            row.access_level,
+            count(['allowed']),
+            count(['conditional']),
+            count(['explicit_deny', 'implicit_deny']),
+          ]).toEqual([identityArn, row.service, row.access_level, row.allowed, row.conditional, row.denied]);
+        }
       }
-    }
-  });
+    },
+    ENGINE_TEST_TIMEOUT_MS
+  );
 });
 
 describe('actions of a node', () => {
@@ -182,55 +194,63 @@ describe('actions of a node', () => {
     expect(names).toEqual([...names].sort());
   });
 
-  test('agree with ciem.explain', async () => {
-    const cases: Array<[string, string, string]> = [
-      [administrator, 'iam', 'Permissions management'],
-      [allowAndDeny, 'iam', 'Write'],
-      [notAction, 'iam', 'Write'],
-      [notAction, 'iam', 'Permissions management'],
-      // AmazonRDSFullAccess allows iam:CreateServiceLinkedRole only under a condition on iam:AWSServiceName.
-      [cloudmapperUser('biden'), 'iam', 'Write'],
-    ];
+  test(
+    'agree with ciem.explain',
+    async () => {
+      const cases: Array<[string, string, string]> = [
+        [administrator, 'iam', 'Permissions management'],
+        [allowAndDeny, 'iam', 'Write'],
+        [notAction, 'iam', 'Write'],
+        [notAction, 'iam', 'Permissions management'],
+        // AmazonRDSFullAccess allows iam:CreateServiceLinkedRole only under a condition on iam:AWSServiceName.
+        [cloudmapperUser('biden'), 'iam', 'Write'],
+      ];
 
-    for (const [identityArn, service, accessLevel] of cases) {
-      for (const row of await serviceActions(identityArn, service, accessLevel)) {
-        const explained = await explain(identityArn, row.action);
+      for (const [identityArn, service, accessLevel] of cases) {
+        for (const row of await serviceActions(identityArn, service, accessLevel)) {
+          const explained = await explain(identityArn, row.action);
 
-        expect([identityArn, row.action, row.decision, row.resource_patterns, row.denied_resource_patterns]).toEqual([
-          identityArn,
-          row.action,
-          explained.decision,
-          explained.allowed_resource_patterns,
-          explained.denied_resource_patterns,
-        ]);
-        expect([identityArn, row.action, row.granted]).toEqual([
-          identityArn,
-          row.action,
-          (explained.allowing as unknown[]).length > 0,
-        ]);
+          expect([identityArn, row.action, row.decision, row.resource_patterns, row.denied_resource_patterns]).toEqual([
+            identityArn,
+            row.action,
+            explained.decision,
+            explained.allowed_resource_patterns,
+            explained.denied_resource_patterns,
+          ]);
+          expect([identityArn, row.action, row.granted]).toEqual([
+            identityArn,
+            row.action,
+            (explained.allowing as unknown[]).length > 0,
+          ]);
+        }
       }
-    }
-  });
+    },
+    ENGINE_TEST_TIMEOUT_MS
+  );
 
-  test('agree with ciem.effective_permissions', async () => {
-    for (const identityArn of [notAction, allowAndDeny, user('privesc-sre-user')]) {
-      const tree = await db.client.query<{ action: string; decision: string }>(
-        'SELECT action, decision FROM ciem.identity_action_decisions($1, NULL, $2) ORDER BY action',
-        [identityArn, at]
-      );
-      const engine = await db.client.query<{ action: string; decision: string }>(
-        `SELECT action, decision FROM ciem.effective_permissions($1, $2)
+  test(
+    'agree with ciem.effective_permissions',
+    async () => {
+      for (const identityArn of [notAction, allowAndDeny, user('privesc-sre-user')]) {
+        const tree = await db.client.query<{ action: string; decision: string }>(
+          'SELECT action, decision FROM ciem.identity_action_decisions($1, NULL, $2) ORDER BY action',
+          [identityArn, at]
+        );
+        const engine = await db.client.query<{ action: string; decision: string }>(
+          `SELECT action, decision FROM ciem.effective_permissions($1, $2)
           WHERE decision IN ('allowed', 'conditional')
              OR EXISTS (SELECT 1 FROM jsonb_array_elements(statements) s
                          WHERE s ->> 'effect' = 'Allow' AND s ->> 'via' IN ('direct', 'group'))
           ORDER BY action`,
-        [identityArn, at]
-      );
+          [identityArn, at]
+        );
 
-      expect(tree.rows.length).toBeGreaterThan(0);
-      expect(tree.rows).toEqual(engine.rows);
-    }
-  });
+        expect(tree.rows.length).toBeGreaterThan(0);
+        expect(tree.rows).toEqual(engine.rows);
+      }
+    },
+    ENGINE_TEST_TIMEOUT_MS
+  );
 
   // fn4's NotAction leaves iam:CreatePolicyVersion out, so no identity policy grants it.
   test('leave out actions no policy grants', async () => {

@@ -46,6 +46,10 @@ const TIME_TYPES = new Set([1184, 1114]);
 
 const ISO_TIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:\d{2})?)?/g;
 
+// Tests that create and migrate a database of their own, or evaluate the whole catalogue, take seconds even on an idle
+// machine.
+const DATABASE_TEST_TIMEOUT_MS = 120_000;
+
 let exportsDb: TestDatabase;
 let demoDb: TestDatabase;
 let demoArn: string;
@@ -188,26 +192,30 @@ describe('Identities page fixtures', () => {
     );
   });
 
-  test('database without CloudQuery tables', async () => {
-    const unsynced = await createTestDatabase();
-    try {
-      await migrate(unsynced.client, { sourceSchema: 'public' });
-      check(
-        'identities-page-unsynced',
-        await capture(unsynced.client, buildIdentityPageQuery(page), 'Migrated, but CloudQuery has synced nothing.')
-      );
-      check(
-        'accounts-unsynced',
-        await capture(unsynced.client, buildAccountsQuery(), 'Migrated, but CloudQuery has synced nothing.')
-      );
-      check(
-        'setup-source-tables-unsynced',
-        await capture(unsynced.client, buildSourceTablesQuery(), 'Migrated, but CloudQuery has synced nothing.')
-      );
-    } finally {
-      await unsynced.drop();
-    }
-  });
+  test(
+    'database without CloudQuery tables',
+    async () => {
+      const unsynced = await createTestDatabase();
+      try {
+        await migrate(unsynced.client, { sourceSchema: 'public' });
+        check(
+          'identities-page-unsynced',
+          await capture(unsynced.client, buildIdentityPageQuery(page), 'Migrated, but CloudQuery has synced nothing.')
+        );
+        check(
+          'accounts-unsynced',
+          await capture(unsynced.client, buildAccountsQuery(), 'Migrated, but CloudQuery has synced nothing.')
+        );
+        check(
+          'setup-source-tables-unsynced',
+          await capture(unsynced.client, buildSourceTablesQuery(), 'Migrated, but CloudQuery has synced nothing.')
+        );
+      } finally {
+        await unsynced.drop();
+      }
+    },
+    DATABASE_TEST_TIMEOUT_MS
+  );
 
   test('accounts of the demo', async () => {
     check('accounts-demo', await capture(demoDb.client, buildAccountsQuery(), 'Accounts of the demo organisation.'));
@@ -235,17 +243,21 @@ async function checkTree(client: Client, name: string, arn: string, node: string
 }
 
 describe('Identity page fixtures', () => {
-  test('administrator', async () => {
-    await checkIdentity(exportsDb.client, 'administrator', administratorArn);
-    await checkTree(
-      exportsDb.client,
-      'administrator',
-      administratorArn,
-      'administrator-s3-permissions',
-      's3',
-      'Permissions management'
-    );
-  });
+  test(
+    'administrator',
+    async () => {
+      await checkIdentity(exportsDb.client, 'administrator', administratorArn);
+      await checkTree(
+        exportsDb.client,
+        'administrator',
+        administratorArn,
+        'administrator-s3-permissions',
+        's3',
+        'Permissions management'
+      );
+    },
+    DATABASE_TEST_TIMEOUT_MS
+  );
 
   test('unknown identity', async () => {
     const arn = `arn:aws:iam::${iamVulnerableAccount}:user/no-such-user`;
@@ -298,19 +310,23 @@ describe('Configuration page fixtures', () => {
     );
   });
 
-  test('setup of an empty database', async () => {
-    const empty = await createTestDatabase();
-    try {
-      check(
-        'setup-migration-empty',
-        await capture(empty.client, buildLatestMigrationQuery(), 'A database that was never migrated.')
-      );
-      check(
-        'setup-source-tables-empty',
-        await capture(empty.client, buildSourceTablesQuery(), 'A database that was never migrated.')
-      );
-    } finally {
-      await empty.drop();
-    }
-  });
+  test(
+    'setup of an empty database',
+    async () => {
+      const empty = await createTestDatabase();
+      try {
+        check(
+          'setup-migration-empty',
+          await capture(empty.client, buildLatestMigrationQuery(), 'A database that was never migrated.')
+        );
+        check(
+          'setup-source-tables-empty',
+          await capture(empty.client, buildSourceTablesQuery(), 'A database that was never migrated.')
+        );
+      } finally {
+        await empty.drop();
+      }
+    },
+    DATABASE_TEST_TIMEOUT_MS
+  );
 });
