@@ -48,6 +48,9 @@ export const FIRST_PAGE: IdentityPageOptions = {
  * Builds the query for one page of identities with their creep score and open finding counts, filtered and sorted in
  * PostgreSQL so that the page stays small however many identities match. Every row carries total_count, the number of
  * matching identities.
+ *
+ * NOTE: timed on 142 identities only (8 to 25 ms). npm run bench times it at each scale, but no 10,000-identity run has
+ * finished since then.
  */
 export function buildIdentityPageQuery(options: IdentityPageOptions): string {
   const { search, accountId, identityType, sortBy, descending, page } = options;
