@@ -16,6 +16,7 @@ const engineFunctions = {
   refresh: 'refresh',
   explain: 'explain',
   effectivePermissions: 'effective_permissions',
+  identityPermissionSummary: 'identity_permission_summary',
 } as const;
 
 export type EngineFunction = keyof typeof engineFunctions;

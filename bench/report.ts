@@ -61,6 +61,10 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
     lines.push('');
   }
 
+  if (results.some((result) => result.identityList.ok || result.identityTree.ok)) {
+    lines.push(...renderAppPages(results), '');
+  }
+
   if (results.length > 1) {
     lines.push(...renderGrowth(results), '');
   }
@@ -101,6 +105,30 @@ function renderGrowth(results: ScaleResult[]): string[] {
       factor(refreshAfter, refreshBefore),
       factor(materialisedBytes(after), materialisedBytes(before)),
       factor(explainAfter, explainBefore),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+/** Renders the timings of the app pages' queries: the Identities list, and the tree of an identity with AdministratorAccess. */
+function renderAppPages(results: ScaleResult[]): string[] {
+  const lines = ['### App pages', ''];
+  lines.push(
+    '| identities | Identities, first page: p50 / max | Identities, search: p50 / max | tree summary of an AdministratorAccess identity: rows, p50 / max | largest node: actions, p50 / max |',
+    '|---:|---|---|---|---|'
+  );
+  for (const result of results) {
+    const list = result.identityList.ok ? result.identityList.value : undefined;
+    const tree = result.identityTree.ok ? result.identityTree.value : undefined;
+    const cells = [
+      count(result.identities),
+      list ? `${milliseconds(list.firstPage.p50Ms)} / ${milliseconds(list.firstPage.maxMs)}` : 'missing',
+      list ? `${milliseconds(list.search.p50Ms)} / ${milliseconds(list.search.maxMs)}` : 'missing',
+      tree ? `${count(tree.summary.rows)}, ${milliseconds(tree.summary.p50Ms)} / ${milliseconds(tree.summary.maxMs)}` : 'missing',
+      tree
+        ? `${tree.largestNode.service} ${tree.largestNode.accessLevel}: ${count(tree.largestNode.rows)}, ${milliseconds(tree.largestNode.p50Ms)} / ${milliseconds(tree.largestNode.maxMs)}`
+        : 'missing',
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -182,6 +210,8 @@ function missingReasons(runs: ScaleRun[]): string[] {
       ['effective_permissions', result.effectivePermissions],
       ['refresh steps', result.refreshSplit],
       ['finding reads', result.findingReads],
+      ['identities page', result.identityList],
+      ['identity tree', result.identityTree],
     ];
     for (const [name, outcome] of outcomes) {
       if (!outcome.ok) {

@@ -1,5 +1,7 @@
 import type { CpuUse } from './cpu-contention';
 import type { FindingRead, RefreshSplit } from './findings';
+import type { IdentityListSummary } from './identity-list';
+import type { IdentityTreeSummary } from './identity-tree';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
 import type { Outcome } from './outcome';
 import type { ServerMemoryPeak } from './process-memory';
@@ -45,6 +47,10 @@ export interface ScaleResult {
   effectivePermissions: Outcome<EffectivePermissionsSummary>;
   /** Every finding view read filtered to one account and to one identity. */
   findingReads: Outcome<FindingRead[]>;
+  /** The Identities page's query, first page and a search. */
+  identityList: Outcome<IdentityListSummary>;
+  /** The Identity page's permission tree for an identity with AdministratorAccess. */
+  identityTree: Outcome<IdentityTreeSummary>;
   serverMemory: {
     load: ServerMemoryPeak;
     migrate: ServerMemoryPeak;

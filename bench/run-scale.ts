@@ -15,6 +15,8 @@ import {
   timeRefresh,
 } from './measure';
 import { measureFindingReads, readRefreshSplit } from './findings';
+import { measureIdentityList } from './identity-list';
+import { findAdministrator, measureIdentityTree } from './identity-tree';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
 import { CpuContentionMeter } from './cpu-contention';
@@ -114,7 +116,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
 
     sampler.start();
     cpu.start();
-    const { explain, effectivePermissions } = await measureQueries(bench, engine, options, identityArns, step);
+    const { explain, effectivePermissions, identityList, identityTree } = await measureQueries(bench, engine, options, identityArns, step);
     const findingReads = await whenDefined(refresh.ok ? measured(true) : missing(refresh.reason), 'finding reads', () => {
       step(`timing finding reads by account and by identity, ${options.findingReadSamples} of each per view`);
       const random = new Random(options.seed).fork('finding reads');
@@ -141,6 +143,8 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       explain,
       effectivePermissions,
       findingReads,
+      identityList,
+      identityTree,
       serverMemory: {
         load: loadMemory,
         migrate: migrateMemory,
@@ -230,7 +234,21 @@ async function measureQueries(
       return withClient(bench, (queryClient) => measureEffectivePermissions(queryClient, identities));
     }
   );
-  return { explain, effectivePermissions };
+  const identityTree = await whenDefined(engine.identityPermissionSummary, 'ciem.identity_permission_summary', async () => {
+    step('timing the Identity page tree for an identity with AdministratorAccess');
+    return withClient(bench, async (queryClient) => {
+      const administrator = await findAdministrator(queryClient);
+      if (administrator === null) {
+        throw new Error('not found: an identity with AdministratorAccess and no permissions boundary');
+      }
+      return measureIdentityTree(queryClient, administrator);
+    });
+  });
+  const identityList = await whenDefined(engine.identityPermissionSummary, 'ciem.identity_permission_summary', async () => {
+    step('timing the Identities page');
+    return withClient(bench, measureIdentityList);
+  });
+  return { explain, effectivePermissions, identityList, identityTree };
 }
 
 /**

@@ -7,6 +7,20 @@ export const PLUGIN_BASE_URL = `/a/${PLUGIN_ID}`;
 export enum ROUTES {
   Home = 'home',
   Identities = 'identities',
+  Identity = 'identity',
+}
+
+/** Returns the URL of the Identity page of one identity. */
+export function identityPageUrl(identityArn: string): string {
+  return `${PLUGIN_BASE_URL}/${ROUTES.Identity}?arn=${encodeURIComponent(identityArn)}`;
+}
+
+/** UID of the identity dashboard, whose variable identity takes the ARN. */
+export const IDENTITY_DASHBOARD_UID = 'openciem-identity';
+
+/** Returns the URL of the identity dashboard for one identity. */
+export function identityDashboardUrl(identityArn: string): string {
+  return `/d/${IDENTITY_DASHBOARD_UID}?var-identity=${encodeURIComponent(identityArn)}`;
 }
 
 /** UID that the OpenCIEM provisioning gives its PostgreSQL datasource. */

@@ -11,5 +11,21 @@ export const testIds = {
   identities: {
     container: 'data-testid openciem-identities',
     search: 'data-testid openciem-identities-search',
+    accountFilter: 'data-testid openciem-identities-account',
+    typeFilter: 'data-testid openciem-identities-type',
+    table: 'data-testid openciem-identities-table',
+  },
+  identity: {
+    container: 'data-testid openciem-identity',
+    summary: 'data-testid openciem-identity-summary',
+    findings: 'data-testid openciem-identity-findings',
+    permissions: 'data-testid openciem-identity-permissions',
+    serviceFilter: 'data-testid openciem-identity-service-filter',
+    tree: 'data-testid openciem-identity-tree',
+    explanation: (action: string) => `data-testid openciem-identity-explanation-${action}`,
+  },
+  setup: {
+    container: 'data-testid openciem-setup',
+    sourceTables: 'data-testid openciem-setup-source-tables',
   },
 };

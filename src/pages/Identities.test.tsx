@@ -1,11 +1,12 @@
 import React from 'react';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { PluginContextProvider } from '@grafana/data';
 import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
 import { testIds } from '../components/testIds';
-import { failWith, fetchError, respondWith, sqlOf } from '../test/dsQuery';
-import { identitiesResponse, noIdentitiesResponse } from '../test/identityResponses';
+import { failWith, fetchError, sqlOf } from '../test/dsQuery';
+import { fixtureResponse, fixtureRows, readFixture } from '../test/fixtures';
 import { appMeta } from '../test/pluginMeta';
 import Identities, { SEARCH_DELAY_MS } from './Identities';
 
@@ -14,12 +15,18 @@ jest.mock('@grafana/runtime', () => ({
   getBackendSrv: jest.fn(),
 }));
 
+// EmptyState draws a large inline SVG, which takes jsdom several seconds on a busy machine.
+const EMPTY_STATE_TIMEOUT_MS = 20_000;
+
 const fetchMock = jest.fn();
 
 beforeEach(() => {
   fetchMock.mockReset();
   jest.mocked(getBackendSrv).mockReturnValue({ fetch: fetchMock } as unknown as ReturnType<typeof getBackendSrv>);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  // jsdom lays nothing out. The account filter draws the options of its menu in a virtualised list, so the list gets
+  // the height a browser would give it.
+  jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(400);
 });
 
 afterEach(() => {
@@ -27,43 +34,145 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-function renderIdentities(datasourceUid?: string) {
+/**
+ * Returns a fetch implementation: the demo's accounts for the accounts query, a fixture for the page query with that
+ * fixture's SQL, and the real result of a search that matched nothing for any other page query.
+ */
+function answerPages(pageFixture = 'identities-page-demo') {
+  const pages = new Map(
+    [pageFixture, 'identities-page-exports-2', 'identities-page-no-match'].map((name) => [readFixture(name).sql, name])
+  );
+
+  return (request: BackendSrvRequest) => {
+    const sql = sqlOf(request);
+    if (sql.includes('trusted_account_name')) {
+      return fixtureResponse('accounts-demo');
+    }
+
+    return fixtureResponse(pages.get(sql) ?? 'identities-page-no-match');
+  };
+}
+
+function renderIdentities(path = '/identities', datasourceUid?: string) {
   return render(
-    <PluginContextProvider meta={appMeta({ datasourceUid })}>
-      <Identities />
-    </PluginContextProvider>
+    <MemoryRouter initialEntries={[path]}>
+      <PluginContextProvider meta={appMeta({ datasourceUid })}>
+        <Routes>
+          <Route path="/identities" element={<Identities />} />
+        </Routes>
+      </PluginContextProvider>
+    </MemoryRouter>
   );
 }
 
-function requestedSql(): string[] {
-  return fetchMock.mock.calls.map(([request]: [BackendSrvRequest]) => sqlOf(request));
+function pageQueries(): string[] {
+  return fetchMock.mock.calls
+    .map(([request]: [BackendSrvRequest]) => sqlOf(request))
+    .filter((sql) => sql.includes('FROM ciem.identities i'));
 }
 
 describe('Identities page', () => {
-  test('lists the identities of the view', async () => {
-    fetchMock.mockReturnValue(respondWith(identitiesResponse()));
+  test('lists the first page by creep score', async () => {
+    const [first] = fixtureRows('identities-page-demo');
+    fetchMock.mockImplementation(answerPages());
 
     renderIdentities();
 
-    expect(await screen.findByText('arn:aws:iam::111122223333:user/alice')).toBeInTheDocument();
-    expect(screen.getByText('deploy-bot')).toBeInTheDocument();
-    expect(screen.getByText('AWSServiceRoleForSupport')).toBeInTheDocument();
-    expect(screen.getByText('service-linked')).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: String(first.display_name) })).toBeInTheDocument();
+    expect(pageQueries()[0]).toBe(readFixture('identities-page-demo').sql);
+    expect(screen.getByText(`Identities 1 to ${first.total_count} of ${first.total_count}`)).toBeInTheDocument();
   });
 
-  test('queries the configured datasource', async () => {
-    fetchMock.mockReturnValue(respondWith(identitiesResponse()));
+  test('shows creep score and findings', async () => {
+    const [first] = fixtureRows('identities-page-demo');
+    fetchMock.mockImplementation(answerPages());
 
-    renderIdentities('ciem-pg');
+    renderIdentities();
 
-    await screen.findByText('alice');
-    const request: BackendSrvRequest = fetchMock.mock.calls[0][0];
-    expect(request.data.queries[0].datasource.uid).toBe('ciem-pg');
+    const link = await screen.findByRole('link', { name: String(first.display_name) });
+    const row = link.closest('tr') as HTMLElement;
+    expect(within(row).getByText(String(first.creep_score))).toBeInTheDocument();
+    expect(within(row).getByText(String(first.open_findings))).toBeInTheDocument();
+    expect(within(row).getByText(String(first.highest_severity))).toBeInTheDocument();
+  });
+
+  test('links each row to its identity page', async () => {
+    const rows = fixtureRows('identities-page-demo');
+    fetchMock.mockImplementation(answerPages());
+
+    renderIdentities();
+
+    const table = await screen.findByTestId(testIds.identities.table);
+    // Names repeat across accounts (OrganizationAccountAccessRole), so the links are compared as name and address.
+    const links = within(table)
+      .getAllByRole('link')
+      .map((link) => [link.textContent, link.getAttribute('href')]);
+    expect(links).toEqual(
+      rows.map((row) => [
+        row.display_name,
+        `/a/openciem-entitlements-app/identity?arn=${encodeURIComponent(String(row.identity_id))}`,
+      ])
+    );
+  });
+
+  test('reads the page and sort from the URL', async () => {
+    const [first] = fixtureRows('identities-page-exports-2');
+    fetchMock.mockImplementation(answerPages());
+
+    renderIdentities('/identities?sort=name&order=asc&page=2');
+
+    expect(await screen.findByRole('link', { name: String(first.display_name) })).toBeInTheDocument();
+    expect(pageQueries()[0]).toBe(readFixture('identities-page-exports-2').sql);
+    expect(screen.getByText(`Identities 51 to 100 of ${first.total_count}`)).toBeInTheDocument();
+  });
+
+  test('sorts by a clicked column', async () => {
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities();
+    await screen.findByTestId(testIds.identities.table);
+
+    fireEvent.click(within(screen.getByTestId(testIds.identities.table)).getByText('Account'));
+
+    await waitFor(() => expect(pageQueries().at(-1)).toContain('ORDER BY m.account_id ASC NULLS LAST'));
+  });
+
+  test('moves to the next page', async () => {
+    fetchMock.mockImplementation(answerPages('identities-page-exports-2'));
+    renderIdentities('/identities?sort=name&order=asc&page=2');
+    await screen.findByTestId(testIds.identities.table);
+
+    fireEvent.click(screen.getByRole('button', { name: '3' }));
+
+    await waitFor(() => expect(pageQueries().at(-1)).toMatch(/LIMIT 50 OFFSET 100$/));
+  });
+
+  test('filters by identity type', async () => {
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities();
+    await screen.findByTestId(testIds.identities.table);
+
+    fireEvent.click(within(screen.getByTestId(testIds.identities.typeFilter)).getByText('Roles'));
+
+    await screen.findByText('No identity matches these filters');
+    expect(pageQueries().at(-1)).toContain("i.identity_type = 'role'");
+  });
+
+  test('filters by account', async () => {
+    const [account] = fixtureRows('accounts-demo');
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities();
+    await screen.findByTestId(testIds.identities.table);
+
+    fireEvent.click(screen.getByRole('combobox', { name: 'Account' }));
+    fireEvent.click(await screen.findByRole('option', { name: new RegExp(`^${account.account_id}`) }));
+
+    await screen.findByText('No identity matches these filters');
+    expect(pageQueries().at(-1)).toContain(`i.account_id = '${account.account_id}'`);
   });
 
   test('sends the typed search as an escaped literal', async () => {
     jest.useFakeTimers();
-    fetchMock.mockReturnValue(respondWith(identitiesResponse()));
+    fetchMock.mockImplementation(answerPages());
     renderIdentities();
     await act(async () => undefined);
 
@@ -72,62 +181,76 @@ describe('Identities page', () => {
       jest.advanceTimersByTime(SEARCH_DELAY_MS);
     });
 
-    const sql = requestedSql();
-    expect(sql).toHaveLength(2);
-    expect(sql[0]).not.toContain('WHERE');
-    expect(sql[1]).toContain("display_name ILIKE '%x'' OR ''1''=''1%' ESCAPE '!'");
+    expect(pageQueries().at(-1)).toContain("i.display_name ILIKE '%x'' OR ''1''=''1%' ESCAPE '!'");
   });
 
-  test('waits for a pause in typing before searching', async () => {
+  test('waits for a pause in typing', async () => {
     jest.useFakeTimers();
-    fetchMock.mockReturnValue(respondWith(identitiesResponse()));
+    fetchMock.mockImplementation(answerPages());
     renderIdentities();
     await act(async () => undefined);
 
     const search = screen.getByTestId(testIds.identities.search);
-    fireEvent.change(search, { target: { value: 'de' } });
+    fireEvent.change(search, { target: { value: 'no-such' } });
     await act(async () => {
       jest.advanceTimersByTime(SEARCH_DELAY_MS - 1);
     });
-    fireEvent.change(search, { target: { value: 'deploy' } });
+    fireEvent.change(search, { target: { value: 'no-such-identity' } });
     await act(async () => {
       jest.advanceTimersByTime(SEARCH_DELAY_MS);
     });
 
-    const sql = requestedSql();
-    expect(sql).toHaveLength(2);
-    expect(sql[1]).toContain("'%deploy%'");
+    expect(pageQueries()).toHaveLength(2);
+    expect(pageQueries()[1]).toBe(readFixture('identities-page-no-match').sql);
   });
 
-  test('says when no identity matches', async () => {
-    jest.useFakeTimers();
-    fetchMock
-      .mockReturnValueOnce(respondWith(identitiesResponse()))
-      .mockReturnValue(respondWith(noIdentitiesResponse()));
-    renderIdentities();
-    await act(async () => undefined);
+  test(
+    'says when no identity matches',
+    async () => {
+      fetchMock.mockImplementation(answerPages());
 
-    fireEvent.change(screen.getByTestId(testIds.identities.search), { target: { value: 'nobody' } });
-    await act(async () => {
-      jest.advanceTimersByTime(SEARCH_DELAY_MS);
-    });
+      renderIdentities('/identities?q=no-such-identity');
 
-    expect(screen.getByText('No identity has "nobody" in its name or ARN')).toBeInTheDocument();
+      expect(
+        await screen.findByText('No identity matches these filters', {}, { timeout: EMPTY_STATE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+      expect(screen.getByText(/No identity has "no-such-identity" in its name or ARN/)).toBeInTheDocument();
+    },
+    EMPTY_STATE_TIMEOUT_MS + 10_000
+  );
+
+  test('offers the first page past the end', async () => {
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities('/identities?q=no-such-identity&page=9');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Go to the first page' }));
+
+    await waitFor(() => expect(pageQueries().at(-1)).toBe(readFixture('identities-page-no-match').sql));
   });
 
-  test('explains an empty view', async () => {
-    fetchMock.mockReturnValue(respondWith(noIdentitiesResponse()));
+  test(
+    'explains an empty view',
+    async () => {
+      fetchMock.mockImplementation((request: BackendSrvRequest) =>
+        fixtureResponse(
+          sqlOf(request).includes('trusted_account_name') ? 'accounts-unsynced' : 'identities-page-unsynced'
+        )
+      );
 
-    renderIdentities();
+      renderIdentities();
 
-    // The empty state's illustration is a large inline SVG, which takes jsdom about 2.5 s to render.
-    expect(await screen.findByText('ciem.identities has no rows', {}, { timeout: 10_000 })).toBeInTheDocument();
-  });
+      // The empty state's illustration is a large inline SVG, which takes jsdom a few seconds to render.
+      expect(
+        await screen.findByText('ciem.identities has no rows', {}, { timeout: EMPTY_STATE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+    },
+    EMPTY_STATE_TIMEOUT_MS + 10_000
+  );
 
   test('shows how to fix a missing datasource', async () => {
     fetchMock.mockReturnValue(failWith(fetchError(404, { message: 'Data source not found' }, 'Not Found')));
 
-    renderIdentities('gone');
+    renderIdentities('/identities', 'gone');
 
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByText('The identities could not be loaded')).toBeInTheDocument();

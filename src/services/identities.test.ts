@@ -1,8 +1,9 @@
 import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
 import { respondWith, sqlOf, tableResponse, type ResultColumn } from '../test/dsQuery';
-import { fetchIdentities, fetchIdentityCounts, toIdentity } from './identities';
-import { IDENTITY_LIST_LIMIT } from './queries';
+import { fixtureResponse, fixtureRows, readFixture } from '../test/fixtures';
+import { fetchAccounts, fetchIdentityCounts, fetchIdentityPage, toIdentity } from './identities';
+import { FIRST_PAGE } from './identityQueries';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -15,36 +16,6 @@ beforeEach(() => {
   fetchMock.mockReset();
   jest.mocked(getBackendSrv).mockReturnValue({ fetch: fetchMock } as unknown as ReturnType<typeof getBackendSrv>);
 });
-
-const IDENTITY_COLUMNS: ResultColumn[] = [
-  { name: 'cloud', type: 'string' },
-  { name: 'account_id', type: 'string' },
-  { name: 'identity_id', type: 'string' },
-  { name: 'identity_type', type: 'string' },
-  { name: 'display_name', type: 'string' },
-  { name: 'path', type: 'string' },
-  { name: 'created_at', type: 'time' },
-  { name: 'last_used_at', type: 'time' },
-  { name: 'permissions_boundary_arn', type: 'string' },
-  { name: 'is_service_linked', type: 'boolean' },
-];
-
-function identityRow(index: number): unknown[] {
-  const name = `user-${index}`;
-
-  return [
-    'aws',
-    '111122223333',
-    `arn:aws:iam::111122223333:user/${name}`,
-    'user',
-    name,
-    '/',
-    1700000000000,
-    null,
-    null,
-    false,
-  ];
-}
 
 describe('toIdentity', () => {
   test('maps view columns to fields', () => {
@@ -99,34 +70,63 @@ describe('toIdentity', () => {
   });
 });
 
-describe('fetchIdentities', () => {
-  test('requests one row beyond the limit', async () => {
-    fetchMock.mockReturnValue(respondWith(tableResponse('', IDENTITY_COLUMNS, [identityRow(1)])));
+describe('fetchIdentityPage', () => {
+  const options = FIRST_PAGE;
 
-    await fetchIdentities('openciem-postgres', 'alice');
+  test('maps rows and total count', async () => {
+    const rows = fixtureRows('identities-page-demo');
+    fetchMock.mockReturnValue(fixtureResponse('identities-page-demo'));
+
+    const page = await fetchIdentityPage('openciem-postgres', options);
+
+    expect(page.totalCount).toBe(rows[0].total_count);
+    expect(page.items.map((identity) => identity.identityId)).toEqual(rows.map((row) => row.identity_id));
+    expect(page.items[0].creepScore?.score).toBe(rows[0].creep_score);
+    expect(page.items[0].openFindings).toBe(rows[0].open_findings);
+    expect(page.items[0].highestSeverity).toBe(rows[0].highest_severity);
+  });
+
+  test('reads no score as null', async () => {
+    fetchMock.mockReturnValue(fixtureResponse('identities-page-exports-2'));
+
+    const page = await fetchIdentityPage('openciem-postgres', {
+      ...options,
+      sortBy: 'name',
+      descending: false,
+      page: 1,
+    });
+
+    expect(page.items.every((identity) => identity.creepScore === null)).toBe(true);
+  });
+
+  test('counts zero for an empty page', async () => {
+    fetchMock.mockReturnValue(fixtureResponse('identities-page-no-match'));
+
+    const page = await fetchIdentityPage('openciem-postgres', { ...options, search: 'no-such-identity' });
+
+    expect(page).toEqual({ items: [], totalCount: 0 });
+  });
+
+  test('sends the page query', async () => {
+    fetchMock.mockReturnValue(fixtureResponse('identities-page-demo'));
+
+    await fetchIdentityPage('openciem-postgres', options);
 
     const request: BackendSrvRequest = fetchMock.mock.calls[0][0];
-    expect(sqlOf(request)).toMatch(new RegExp(`LIMIT ${IDENTITY_LIST_LIMIT + 1}$`));
+    expect(sqlOf(request)).toBe(readFixture('identities-page-demo').sql);
   });
+});
 
-  test('returns a complete list', async () => {
-    const rows = [identityRow(1), identityRow(2)];
-    fetchMock.mockReturnValue(respondWith(tableResponse('', IDENTITY_COLUMNS, rows)));
+describe('fetchAccounts', () => {
+  test('maps the accounts', async () => {
+    const rows = fixtureRows('accounts-demo');
+    fetchMock.mockReturnValue(fixtureResponse('accounts-demo'));
 
-    const list = await fetchIdentities('openciem-postgres', '');
+    const accounts = await fetchAccounts('openciem-postgres');
 
-    expect(list.identities.map((identity) => identity.displayName)).toEqual(['user-1', 'user-2']);
-    expect(list.truncated).toBe(false);
-  });
-
-  test('marks a list cut at the limit', async () => {
-    const rows = Array.from({ length: IDENTITY_LIST_LIMIT + 1 }, (_, index) => identityRow(index));
-    fetchMock.mockReturnValue(respondWith(tableResponse('', IDENTITY_COLUMNS, rows)));
-
-    const list = await fetchIdentities('openciem-postgres', '');
-
-    expect(list.identities).toHaveLength(IDENTITY_LIST_LIMIT);
-    expect(list.truncated).toBe(true);
+    expect(accounts).toEqual(
+      rows.map((row) => ({ accountId: row.account_id, accountName: row.account_name, identities: row.identities }))
+    );
   });
 });
 

@@ -1,5 +1,7 @@
+import { readCreepScore, type CreepScore } from './creepScore';
 import { runSql, type SqlRow } from './datasource';
-import { buildIdentitiesQuery, buildIdentityCountsQuery, IDENTITY_LIST_LIMIT } from './queries';
+import { buildAccountsQuery, buildIdentityPageQuery, type IdentityPageOptions } from './identityQueries';
+import { buildIdentityCountsQuery } from './queries';
 import { readBoolean, readNumber, readOptionalText, readOptionalTime, readText } from './rows';
 
 /** A principal of a cloud account, as the ciem.identities view describes it. */
@@ -20,11 +22,29 @@ export interface Identity {
   isServiceLinked: boolean;
 }
 
-/** The identities that matched a search, at most IDENTITY_LIST_LIMIT of them. */
-export interface IdentityList {
-  identities: Identity[];
-  /** True when more identities matched than the list contains. */
-  truncated: boolean;
+/** An identity of the Identities list, with its creep score and open findings. */
+export interface IdentityListItem extends Identity {
+  /** Null when the identity has no last accessed report, or is a group. */
+  creepScore: CreepScore | null;
+  /** Findings in ciem.findings that are not suppressed. */
+  openFindings: number;
+  /** Severity of the most severe open finding, or null without open findings. */
+  highestSeverity: string | null;
+}
+
+/** One page of the identities that match the filters. */
+export interface IdentityPage {
+  items: IdentityListItem[];
+  /** Number of identities that match the filters, on every page. */
+  totalCount: number;
+}
+
+/** An account that has identities, for the account filter. */
+export interface AccountOption {
+  accountId: string;
+  /** Name from AWS Organizations or ciem.trusted_accounts, or null. */
+  accountName: string | null;
+  identities: number;
 }
 
 /** Number of identities of each type. */
@@ -34,15 +54,25 @@ export interface IdentityCounts {
   roles: number;
 }
 
-/** Fetches the identities whose display name or ARN contains `search`. */
-export async function fetchIdentities(datasourceUid: string, search: string): Promise<IdentityList> {
-  // One row beyond the limit shows whether the list is complete.
-  const rows = await runSql(datasourceUid, buildIdentitiesQuery({ search, limit: IDENTITY_LIST_LIMIT + 1 }));
+/** Fetches one page of identities, filtered and sorted by PostgreSQL. */
+export async function fetchIdentityPage(datasourceUid: string, options: IdentityPageOptions): Promise<IdentityPage> {
+  const rows = await runSql(datasourceUid, buildIdentityPageQuery(options));
 
   return {
-    identities: rows.slice(0, IDENTITY_LIST_LIMIT).map(toIdentity),
-    truncated: rows.length > IDENTITY_LIST_LIMIT,
+    items: rows.map(toIdentityListItem),
+    totalCount: rows.length === 0 ? 0 : readNumber(rows[0], 'total_count'),
   };
+}
+
+/** Fetches the accounts that have identities. */
+export async function fetchAccounts(datasourceUid: string): Promise<AccountOption[]> {
+  const rows = await runSql(datasourceUid, buildAccountsQuery());
+
+  return rows.map((row) => ({
+    accountId: readText(row, 'account_id'),
+    accountName: readOptionalText(row, 'account_name'),
+    identities: readNumber(row, 'identities'),
+  }));
 }
 
 /** Fetches the number of users, groups and roles in ciem.identities. */
@@ -66,6 +96,15 @@ export async function fetchIdentityCounts(datasourceUid: string): Promise<Identi
   }
 
   return counts;
+}
+
+export function toIdentityListItem(row: SqlRow): IdentityListItem {
+  return {
+    ...toIdentity(row),
+    creepScore: readCreepScore(row),
+    openFindings: readNumber(row, 'open_findings'),
+    highestSeverity: readOptionalText(row, 'highest_severity'),
+  };
 }
 
 export function toIdentity(row: SqlRow): Identity {

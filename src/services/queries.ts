@@ -1,11 +1,8 @@
 // SQL for the ciem views. Grafana's /api/ds/query takes raw SQL without bind parameters, so every value that comes from
 // a user is quoted here with quoteLiteral.
 
-/** Maximum number of identities that the Identities page shows for one search. */
-export const IDENTITY_LIST_LIMIT = 500;
-
 // The LIKE escape character. It is not a backslash, so the pattern means the same whatever standard_conforming_strings is.
-const LIKE_ESCAPE = '!';
+export const LIKE_ESCAPE = '!';
 
 /**
  * Quotes text as a PostgreSQL string literal.
@@ -32,41 +29,6 @@ export function buildContainsPattern(text: string): string {
   const escaped = text.replace(/[!%_]/g, (character) => `${LIKE_ESCAPE}${character}`);
 
   return `%${escaped}%`;
-}
-
-export interface IdentitiesQueryOptions {
-  /** Text to find in the display name or the identity id (the ARN on AWS), case-insensitively. Blank matches all. */
-  search: string;
-
-  /** Maximum number of rows, a positive integer. */
-  limit: number;
-}
-
-/** Builds the query for the identities whose name or ARN contains the search text, ordered by name. */
-export function buildIdentitiesQuery({ search, limit }: IdentitiesQueryOptions): string {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new RangeError(`The row limit must be a positive integer, got ${limit}.`);
-  }
-
-  const lines = [
-    'SELECT cloud, account_id, identity_id, identity_type, display_name, path, created_at, last_used_at,',
-    '  permissions_boundary_arn, is_service_linked',
-    'FROM ciem.identities',
-  ];
-
-  const searchText = search.trim();
-  if (searchText !== '') {
-    const pattern = quoteLiteral(buildContainsPattern(searchText));
-    const escape = quoteLiteral(LIKE_ESCAPE);
-    lines.push(
-      `WHERE display_name ILIKE ${pattern} ESCAPE ${escape}`,
-      `   OR identity_id ILIKE ${pattern} ESCAPE ${escape}`
-    );
-  }
-
-  lines.push('ORDER BY display_name, identity_id', `LIMIT ${limit}`);
-
-  return lines.join('\n');
 }
 
 /** Builds the query for the number of identities of each type ('user', 'group', 'role'). */

@@ -30,6 +30,15 @@ export function readNumber(row: SqlRow, column: string): number {
   return value;
 }
 
+export function readOptionalNumber(row: SqlRow, column: string): number | null {
+  const value = row[column];
+  if (value === null || value === undefined) {
+    return null;
+  }
+
+  return readNumber(row, column);
+}
+
 /** Reads a timestamp column, which the data frame stores as epoch milliseconds. */
 export function readOptionalTime(row: SqlRow, column: string): number | null {
   const value = row[column];

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-import { importAuthorizationDetails } from '../../cli/import/aws-authz/import';
-import { migrate } from '../../cli/migrate/run';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { exportFiles } from '../support/paths';
+import { iamVulnerableAccount, loadRealExports } from '../support/real-exports';
 import { decision } from './fixture';
 
 // The iam-vulnerable principals in the cloudsplaining example export are labelled: privesc* and
 // fn* (false negatives of other tools) can escalate, fp* (false positives) cannot.
-const account = '200611803367';
+const account = iamVulnerableAccount;
 const user = (name: string) => `arn:aws:iam::${account}:user/${name}`;
 const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
 
@@ -16,10 +15,7 @@ let db: TestDatabase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await importAuthorizationDetails(db.client, exportFiles.cloudsplaining, { sourceSchema: 'public', accountId: account });
-  await importAuthorizationDetails(db.client, exportFiles.cloudsplainingSmall, { sourceSchema: 'public' });
-  await importAuthorizationDetails(db.client, exportFiles.cloudmapper, { sourceSchema: 'public' });
-  await migrate(db.client, { sourceSchema: 'public' });
+  await loadRealExports(db.client);
 }, 180_000);
 
 afterAll(async () => {

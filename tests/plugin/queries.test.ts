@@ -5,29 +5,24 @@ import type { Client } from 'pg';
 import { loadDemo } from '../../cli/demo/load';
 import { defaultAsOf } from '../../cli/demo/organisation';
 import {
-  buildIdentitiesQuery,
+  buildIdentityPageQuery,
+  FIRST_PAGE,
+  IDENTITY_PAGE_SIZE,
+  type IdentityPageOptions,
+} from '../../src/services/identityQueries';
+import {
   buildIdentityCountsQuery,
   buildLatestMigrationQuery,
   buildSourceProblemsQuery,
   quoteLiteral,
 } from '../../src/services/queries';
 import { explainQueryFailure } from '../../src/services/queryFailure';
+import { HOSTILE_TEXTS } from '../../src/test/sqlLiterals';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 // Creating a database, applying the migrations and loading the demo took about a second in a local run. The limit
 // leaves room for slow machines.
 const SETUP_TIMEOUT_MS = 120_000;
-
-const HOSTILE_TEXTS = [
-  "x' OR '1'='1",
-  "'; DROP VIEW ciem.identities; --",
-  'back\\slash',
-  'ends with a backslash\\',
-  "\\' OR true --",
-  "\\\\'' OR ''=''",
-  '$$ OR true $$',
-  'line\nbreak',
-];
 
 let database: TestDatabase;
 
@@ -40,10 +35,34 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function identityIds(search: string): Promise<string[]> {
-  const result = await database.client.query<{ identity_id: string }>(buildIdentitiesQuery({ search, limit: 1000 }));
+// By name, so that every page of the demo is in a stable order.
+const BY_NAME: IdentityPageOptions = { ...FIRST_PAGE, sortBy: 'name', descending: false };
 
-  return result.rows.map((row) => row.identity_id);
+interface PageRow {
+  identity_id: string;
+  account_id: string;
+  identity_type: string;
+  creep_score: number | null;
+  open_findings: number;
+  total_count: string;
+}
+
+async function identityPage(options: Partial<IdentityPageOptions>): Promise<PageRow[]> {
+  const result = await database.client.query<PageRow>(buildIdentityPageQuery({ ...BY_NAME, ...options }));
+
+  return result.rows;
+}
+
+/** Collects the identities that match the search from every page. */
+async function identityIds(search: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let page = 0; ; page += 1) {
+    const rows = await identityPage({ search, page });
+    ids.push(...rows.map((row) => row.identity_id));
+    if (rows.length < IDENTITY_PAGE_SIZE) {
+      return ids;
+    }
+  }
 }
 
 describe('quoteLiteral on PostgreSQL', () => {
@@ -73,7 +92,7 @@ describe('identities query on PostgreSQL', () => {
   });
 
   test('returns the columns the page reads', async () => {
-    const result = await database.client.query(buildIdentitiesQuery({ search: '', limit: 1 }));
+    const result = await database.client.query(buildIdentityPageQuery(BY_NAME));
 
     expect(result.fields.map((field) => field.name)).toEqual([
       'cloud',
@@ -86,7 +105,53 @@ describe('identities query on PostgreSQL', () => {
       'last_used_at',
       'permissions_boundary_arn',
       'is_service_linked',
+      'creep_score',
+      'creep_permissions_management',
+      'creep_write',
+      'creep_read',
+      'creep_tagging',
+      'creep_list',
+      'open_findings',
+      'highest_severity',
+      'total_count',
     ]);
+  });
+
+  test('counts every match on each page', async () => {
+    const all = await database.client.query<{ count: string }>('SELECT count(*) FROM ciem.identities');
+    const rows = await identityPage({});
+
+    expect(Number(rows[0].total_count)).toBe(Number(all.rows[0].count));
+  });
+
+  test('filters by account and type', async () => {
+    const [account] = (
+      await database.client.query<{ account_id: string }>('SELECT min(account_id) AS account_id FROM ciem.identities')
+    ).rows;
+    const rows = await identityPage({ accountId: account.account_id, identityType: 'role' });
+
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.account_id === account.account_id && row.identity_type === 'role')).toBe(true);
+  });
+
+  test('sorts creep scores high to low, unscored last', async () => {
+    const scores = (await identityPage({ sortBy: 'creepScore', descending: true })).map((row) => row.creep_score);
+    const scored = scores.filter((score): score is number => score !== null);
+
+    expect(scored.length).toBeGreaterThan(0);
+    expect(scored).toEqual([...scored].sort((a, b) => b - a));
+    expect(scores.slice(scored.length).every((score) => score === null)).toBe(true);
+  });
+
+  test('counts open findings per identity', async () => {
+    const rows = await identityPage({ sortBy: 'openFindings', descending: true });
+    const expected = await database.client.query<{ count: number }>(
+      'SELECT count(*)::integer AS count FROM ciem.findings WHERE identity_arn = $1 AND NOT suppressed',
+      [rows[0].identity_id]
+    );
+
+    expect(rows[0].open_findings).toBeGreaterThan(0);
+    expect(rows[0].open_findings).toBe(expected.rows[0].count);
   });
 
   test('finds an identity by part of its name in any case', async () => {
@@ -177,7 +242,7 @@ describe('error explanations on PostgreSQL', () => {
   test('missing view suggests openciem migrate', async () => {
     const empty = await createTestDatabase();
     try {
-      const detail = await failureMessage(empty.client, buildIdentitiesQuery({ search: '', limit: 1 }));
+      const detail = await failureMessage(empty.client, buildIdentityPageQuery(BY_NAME));
 
       expect(explainQueryFailure({ status: 400, message: detail }, 'openciem-postgres')).toMatch(
         /^ciem\.identities does not exist in the database of datasource openciem-postgres\. Run openciem migrate/
@@ -192,7 +257,7 @@ describe('error explanations on PostgreSQL', () => {
     await database.client.query(`CREATE ROLE ${role}`);
     try {
       await database.client.query(`SET ROLE ${role}`);
-      const detail = await failureMessage(database.client, buildIdentitiesQuery({ search: '', limit: 1 }));
+      const detail = await failureMessage(database.client, buildIdentityPageQuery(BY_NAME));
 
       expect(explainQueryFailure({ status: 400, message: detail }, 'openciem-postgres')).toBe(
         'The database user of datasource openciem-postgres may not read ciem. ' +

@@ -5,6 +5,9 @@ import { Client } from 'pg';
 
 import { migrate } from '../../cli/migrate/run';
 import { importAuthorizationDetails } from '../../cli/import/aws-authz/import';
+import { buildIdentityFindingsQuery, buildIdentityPageQuery, buildIdentityQuery, FIRST_PAGE } from '../../src/services/identityQueries';
+import { buildExplainQuery, buildNodeActionsQuery, buildPermissionSummaryQuery, type AccessLevel } from '../../src/services/permissionQueries';
+import { buildLastRefreshQuery, buildLastSnapshotQuery, buildSourceTablesQuery } from '../../src/services/setupQueries';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { exportFiles, repositoryRoot } from '../support/paths';
 
@@ -74,5 +77,28 @@ describe('deploy/grafana-reader-role.sql', () => {
     expect(runScript('script-password').status).toBe(0);
     const rows = await asReader('SELECT count(*)::int AS n FROM ciem.identities');
     expect(rows.rows[0].n).toBe(7);
+  });
+
+  // Grafana sends the app pages' SQL as this role, read-only; the tree's functions and explain must run under it.
+  test('the role runs the app pages queries', async () => {
+    const [user] = (await db.client.query<{ principal_arn: string }>("SELECT principal_arn FROM ciem.aws_principals WHERE principal_type = 'user' ORDER BY 1 LIMIT 1")).rows;
+    const [node] = (await db.client.query<{ service: string; access_level: AccessLevel }>('SELECT service, access_level FROM ciem.identity_permission_summary($1) ORDER BY 1, 2 LIMIT 1', [user.principal_arn])).rows;
+    const [action] = (await db.client.query<{ action: string }>('SELECT action FROM ciem.identity_service_actions($1, $2, $3) LIMIT 1', [user.principal_arn, node.service, node.access_level])).rows;
+    const queries = [
+      buildIdentityPageQuery(FIRST_PAGE),
+      buildIdentityQuery(user.principal_arn),
+      buildIdentityFindingsQuery(user.principal_arn),
+      buildPermissionSummaryQuery(user.principal_arn),
+      buildNodeActionsQuery(user.principal_arn, node.service, node.access_level),
+      buildExplainQuery(user.principal_arn, action.action),
+      buildSourceTablesQuery(),
+      buildLastRefreshQuery(),
+      buildLastSnapshotQuery(),
+    ];
+
+    for (const sql of queries) {
+      await expect(asReader(sql)).resolves.toMatchObject({ rowCount: expect.any(Number) });
+    }
+    expect((await asReader(buildPermissionSummaryQuery(user.principal_arn))).rowCount).toBeGreaterThan(0);
   });
 });

@@ -4,8 +4,7 @@ import { render, screen } from '@testing-library/react';
 import { PluginContextProvider, type AppRootProps } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
 
-import { respondWith } from '../../test/dsQuery';
-import { identitiesResponse } from '../../test/identityResponses';
+import { fixtureResponse } from '../../test/fixtures';
 import { appMeta } from '../../test/pluginMeta';
 import { testIds } from '../testIds';
 import App from './App';
@@ -15,14 +14,16 @@ jest.mock('@grafana/runtime', () => ({
   getBackendSrv: jest.fn(),
 }));
 
-// The pages load lazily, and the first import of a page and its @grafana/ui components takes jsdom several seconds.
+// The pages load lazily, and the first import of a page and its @grafana/ui components takes jsdom several seconds. Each
+// test may take that long and a bit more.
 const LAZY_PAGE_TIMEOUT_MS = 10_000;
 
 const fetchMock = jest.fn();
 
 beforeEach(() => {
   fetchMock.mockReset();
-  fetchMock.mockReturnValue(respondWith(identitiesResponse()));
+  // Every page gets the same real result, an empty page of identities; these tests check routing only.
+  fetchMock.mockImplementation(() => fixtureResponse('identities-page-no-match'));
   jest.mocked(getBackendSrv).mockReturnValue({ fetch: fetchMock } as unknown as ReturnType<typeof getBackendSrv>);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
@@ -51,7 +52,7 @@ describe('App', () => {
     expect(
       await screen.findByTestId(testIds.home.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
     ).toBeInTheDocument();
-  });
+  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
 
   test('opens Home at /home', async () => {
     renderApp('/home');
@@ -59,7 +60,15 @@ describe('App', () => {
     expect(
       await screen.findByTestId(testIds.home.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
     ).toBeInTheDocument();
-  });
+  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
+
+  test('opens Identity at /identity', async () => {
+    renderApp('/identity?arn=arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Falice');
+
+    expect(
+      await screen.findByTestId(testIds.identity.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
+    ).toBeInTheDocument();
+  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
 
   test('opens Identities at /identities', async () => {
     renderApp('/identities');
@@ -67,5 +76,5 @@ describe('App', () => {
     expect(
       await screen.findByTestId(testIds.identities.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
     ).toBeInTheDocument();
-  });
+  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
 });

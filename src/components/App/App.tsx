@@ -8,6 +8,7 @@ import { AppErrorBoundary } from '../AppErrorBoundary/AppErrorBoundary';
 
 const Home = lazy(() => import('../../pages/Home'));
 const Identities = lazy(() => import('../../pages/Identities'));
+const Identity = lazy(() => import('../../pages/Identity'));
 
 // The pages read the plugin settings through usePluginContext, so the root page does not pass its props on.
 function App(_props: AppRootProps) {
@@ -17,6 +18,7 @@ function App(_props: AppRootProps) {
         <Routes>
           <Route path={ROUTES.Home} element={<Home />} />
           <Route path={ROUTES.Identities} element={<Identities />} />
+          <Route path={ROUTES.Identity} element={<Identity />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>

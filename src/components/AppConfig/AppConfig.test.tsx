@@ -2,7 +2,8 @@ import React from 'react';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
-import { failWith, fetchError, respondWith, sqlOf, tableResponse } from '../../test/dsQuery';
+import { failWith, fetchError, respondWith } from '../../test/dsQuery';
+import { answerWithFixtures, fixtureRows } from '../../test/fixtures';
 import { appMeta } from '../../test/pluginMeta';
 import { testIds } from '../testIds';
 import AppConfig, { type AppConfigProps } from './AppConfig';
@@ -40,15 +41,24 @@ function uidInput(): HTMLInputElement {
   return screen.getByTestId(testIds.appConfig.datasourceUid);
 }
 
-const MIGRATION = tableResponse(
-  '',
-  [
-    { name: 'version', type: 'string' },
-    { name: 'name', type: 'string' },
-    { name: 'applied_at', type: 'time' },
-  ],
-  [['0003', 'identities', Date.UTC(2026, 10, 1, 12, 0, 0)]]
-);
+const EXPORTS = [
+  'setup-migration-exports',
+  'setup-source-tables-exports',
+  'setup-refresh-exports',
+  'setup-snapshot-exports',
+];
+
+function settingsRequests(): BackendSrvRequest[] {
+  return fetchMock.mock.calls
+    .map(([request]: [BackendSrvRequest]) => request)
+    .filter((request) => request.url !== '/api/ds/query');
+}
+
+function dsQueries(): BackendSrvRequest[] {
+  return fetchMock.mock.calls
+    .map(([request]: [BackendSrvRequest]) => request)
+    .filter((request) => request.url === '/api/ds/query');
+}
 
 describe('AppConfig', () => {
   test('shows the default datasource uid', () => {
@@ -71,7 +81,7 @@ describe('AppConfig', () => {
     fireEvent.click(screen.getByTestId(testIds.appConfig.save));
 
     await waitFor(() => expect(reloadMock).toHaveBeenCalledTimes(1));
-    const request: BackendSrvRequest = fetchMock.mock.calls[0][0];
+    const request = settingsRequests()[0];
     expect(request.url).toBe('/api/plugins/openciem-entitlements-app/settings');
     expect(request.data).toEqual({ enabled: true, pinned: true, jsonData: { datasourceUid: 'ciem-pg' } });
   });
@@ -86,11 +96,16 @@ describe('AppConfig', () => {
     ).toBeInTheDocument();
     expect(screen.getByTestId(testIds.appConfig.save)).toBeDisabled();
     fireEvent.submit(uidInput().closest('form')!);
-    expect(fetchMock).not.toHaveBeenCalled();
+    expect(settingsRequests()).toEqual([]);
   });
 
   test('explains a failed save', async () => {
-    fetchMock.mockReturnValue(failWith(fetchError(403, { message: 'Permission denied' }, 'Forbidden')));
+    const answer = answerWithFixtures(EXPORTS);
+    fetchMock.mockImplementation((request: BackendSrvRequest) =>
+      request.url === '/api/ds/query'
+        ? answer(request)
+        : failWith(fetchError(403, { message: 'Permission denied' }, 'Forbidden'))
+    );
     renderConfig();
 
     fireEvent.click(screen.getByTestId(testIds.appConfig.save));
@@ -105,18 +120,93 @@ describe('AppConfig', () => {
     expect(reloadMock).not.toHaveBeenCalled();
   });
 
+  test('checks the saved datasource on opening', async () => {
+    fetchMock.mockImplementation(answerWithFixtures(EXPORTS));
+
+    renderConfig('ciem-pg');
+
+    const alert = await screen.findByRole('status');
+    expect(within(alert).getByText('Datasource ciem-pg works')).toBeInTheDocument();
+    expect(dsQueries().every((request) => request.data.queries[0].datasource.uid === 'ciem-pg')).toBe(true);
+  });
+
   test('tests the datasource that was typed', async () => {
-    fetchMock.mockReturnValue(respondWith(MIGRATION));
+    fetchMock.mockImplementation(answerWithFixtures(EXPORTS));
     renderConfig();
+    await screen.findByText('Datasource openciem-postgres works');
 
     fireEvent.change(uidInput(), { target: { value: 'ciem-pg' } });
     fireEvent.click(screen.getByTestId(testIds.appConfig.test));
 
-    const alert = await screen.findByRole('status');
-    expect(within(alert).getByText('Datasource ciem-pg works')).toBeInTheDocument();
-    const request: BackendSrvRequest = fetchMock.mock.calls[0][0];
-    expect(request.data.queries[0].datasource.uid).toBe('ciem-pg');
-    expect(sqlOf(request)).toContain('FROM ciem.schema_migrations');
+    expect(await screen.findByText('Datasource ciem-pg works')).toBeInTheDocument();
+    expect(dsQueries().at(-1)?.data.queries[0].datasource.uid).toBe('ciem-pg');
+  });
+
+  test('shows migration, refresh and snapshot', async () => {
+    const [migration] = fixtureRows('setup-migration-exports');
+    fetchMock.mockImplementation(answerWithFixtures(EXPORTS));
+
+    renderConfig();
+
+    expect(
+      await screen.findByText(
+        new RegExp(`The ciem schema is at migration ${migration.version} \\(${migration.name}\\)`)
+      )
+    ).toBeInTheDocument();
+    expect(screen.getByText(/^Last refresh finished .* and took \d+\.\d s\.$/)).toBeInTheDocument();
+    expect(screen.getByText('No snapshot has been taken, so the trend panels are empty.')).toBeInTheDocument();
+  });
+
+  test('lists the CloudQuery tables', async () => {
+    fetchMock.mockImplementation(answerWithFixtures(EXPORTS));
+
+    renderConfig();
+
+    const tables = await screen.findByTestId(testIds.setup.sourceTables);
+    const roles = within(tables).getByText('aws_iam_roles').closest('tr') as HTMLElement;
+    const reports = within(tables).getByText('aws_iam_role_last_accessed_details').closest('tr') as HTMLElement;
+    expect(within(roles).getByText('present')).toBeInTheDocument();
+    expect(within(reports).getByText('missing (optional)')).toBeInTheDocument();
+    expect(within(reports).getByText(/^last accessed information/)).toBeInTheDocument();
+  });
+
+  test('gives the command for each missing piece', async () => {
+    fetchMock.mockImplementation(
+      answerWithFixtures([
+        'setup-migration-exports',
+        'setup-source-tables-unsynced',
+        'setup-refresh-exports',
+        'setup-snapshot-exports',
+      ])
+    );
+
+    renderConfig();
+
+    expect(await screen.findByText('Missing pieces')).toBeInTheDocument();
+    expect(screen.getByText(/^Sync the required CloudQuery tables .*aws_iam_users/)).toBeInTheDocument();
+    expect(screen.getByText(/# Add to spec.tables of the CloudQuery AWS source/)).toBeInTheDocument();
+    expect(screen.getByText('npx openciem snapshot --database-url "$DATABASE_URL"')).toBeInTheDocument();
+  });
+
+  test('explains a schema that was never migrated', async () => {
+    fetchMock.mockImplementation(
+      answerWithFixtures([
+        'setup-migration-empty',
+        'setup-source-tables-empty',
+        'setup-refresh-exports',
+        'setup-snapshot-exports',
+      ])
+    );
+
+    renderConfig();
+
+    expect(await screen.findByText('Datasource openciem-postgres does not work')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'ciem.schema_migrations does not exist in the database of datasource openciem-postgres. ' +
+          'Run openciem migrate against that database, or set the uid of another datasource on the Configuration page.'
+      )
+    ).toBeInTheDocument();
   });
 
   test('explains a datasource that fails the test', async () => {
@@ -125,12 +215,12 @@ describe('AppConfig', () => {
 
     fireEvent.click(screen.getByTestId(testIds.appConfig.test));
 
-    const alert = await screen.findByRole('alert');
-    expect(within(alert).getByText('Datasource gone does not work')).toBeInTheDocument();
+    const alert = await screen.findByRole('alert', { name: 'Datasource gone does not work' });
     expect(
       within(alert).getByText(
         'The datasource gone was not found. Provision it, or set another uid on the Configuration page.'
       )
     ).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.setup.sourceTables)).not.toBeInTheDocument();
   });
 });

@@ -4,7 +4,6 @@ import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps } from '@grafa
 import { Alert, Button, Field, FieldSet, Input, Stack, useStyles2 } from '@grafana/ui';
 
 import { DEFAULT_DATASOURCE_UID } from '../../constants';
-import { formatTime } from '../../services/format';
 import { logger } from '../../services/logger';
 import {
   resolveDatasourceUid,
@@ -12,13 +11,13 @@ import {
   validateDatasourceUid,
   type AppSettings,
 } from '../../services/settings';
-import { fetchLatestMigration } from '../../services/status';
+import { SetupChecks } from '../SetupChecks/SetupChecks';
 import { testIds } from '../testIds';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
-/** Outcome of the last save or test, shown under the form. */
-type Feedback = { severity: 'success' | 'warning' | 'error'; title: string; message: string };
+/** Outcome of the last save, shown under the form. */
+type Feedback = { severity: 'error'; title: string; message: string };
 
 const AppConfig = ({ plugin }: AppConfigProps) => {
   const styles = useStyles2(getStyles);
@@ -27,6 +26,8 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   const [datasourceUid, setDatasourceUid] = useState(resolveDatasourceUid(jsonData));
   const [busy, setBusy] = useState(false);
   const [feedback, setFeedback] = useState<Feedback | undefined>(undefined);
+  // The checks run for the saved uid when the page opens, and for the typed uid on "Test datasource".
+  const [checked, setChecked] = useState({ uid: resolveDatasourceUid(jsonData), runId: 0 });
 
   const uid = datasourceUid.trim();
   const invalidReason = validateDatasourceUid(uid);
@@ -51,31 +52,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     }
   };
 
-  const onTest = async () => {
-    setBusy(true);
-    try {
-      const migration = await fetchLatestMigration(uid);
-      if (migration === null) {
-        setFeedback({
-          severity: 'warning',
-          title: `Datasource ${uid} answers, but its ciem schema is empty`,
-          message: 'No migration has been applied. Run openciem migrate against the database of this datasource.',
-        });
-      } else {
-        const appliedAt = formatTime(migration.appliedAt, 'at an unknown time');
-        setFeedback({
-          severity: 'success',
-          title: `Datasource ${uid} works`,
-          message: `The ciem schema is at migration ${migration.version} (${migration.name}), applied ${appliedAt}.`,
-        });
-      }
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      setFeedback({ severity: 'error', title: `Datasource ${uid} does not work`, message });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const onTest = () => setChecked((current) => ({ uid, runId: current.runId + 1 }));
 
   return (
     <form onSubmit={onSubmit}>
@@ -116,6 +93,10 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
             {feedback.message}
           </Alert>
         )}
+      </FieldSet>
+
+      <FieldSet label="Setup checks">
+        <SetupChecks datasourceUid={checked.uid} runId={checked.runId} />
       </FieldSet>
     </form>
   );

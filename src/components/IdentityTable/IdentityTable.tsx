@@ -1,86 +1,127 @@
-import React from 'react';
-import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Badge, InteractiveTable, Stack, useStyles2, type Column } from '@grafana/ui';
+import React, { useCallback, useMemo } from 'react';
+import { Badge, InteractiveTable, Stack, TextLink, Tooltip, type Column, type FetchDataFunc } from '@grafana/ui';
 
-import type { Identity } from '../../services/identities';
+import { identityPageUrl } from '../../constants';
 import { formatTime } from '../../services/format';
+import type { IdentityListItem } from '../../services/identities';
+import type { IdentitySortColumn } from '../../services/identityQueries';
+import { severityColor } from '../../services/severity';
+import { testIds } from '../testIds';
 
-interface Props {
-  identities: Identity[];
+/** The column and direction the server sorts by. */
+export interface IdentitySort {
+  sortBy: IdentitySortColumn;
+  descending: boolean;
 }
 
-// InteractiveTable requires columns with a stable identity.
-const COLUMNS: Array<Column<Identity>> = [
+interface Props {
+  identities: IdentityListItem[];
+  sort: IdentitySort;
+  onSortChange: (sort: IdentitySort) => void;
+}
+
+// InteractiveTable requires columns with a stable identity. Each id is a key of IDENTITY_SORT_COLUMNS, and a sortType
+// makes the column sortable; PostgreSQL does the sorting.
+const COLUMNS: Array<Column<IdentityListItem>> = [
   {
-    id: 'displayName',
+    id: 'name',
     header: 'Name',
     sortType: 'string',
     cell: ({ row }) => (
       <Stack gap={1} alignItems="center">
-        <span>{row.original.displayName}</span>
+        <TextLink href={identityPageUrl(row.original.identityId)} inline={false}>
+          {row.original.displayName}
+        </TextLink>
         {row.original.isServiceLinked && <Badge text="service-linked" color="blue" />}
       </Stack>
     ),
   },
-  { id: 'identityType', header: 'Type', sortType: 'string' },
-  { id: 'accountId', header: 'Account', sortType: 'string' },
-  { id: 'identityId', header: 'ARN', sortType: 'string' },
+  { id: 'type', header: 'Type', sortType: 'string', cell: ({ row }) => row.original.identityType },
+  { id: 'account', header: 'Account', sortType: 'string', cell: ({ row }) => row.original.accountId },
   {
-    id: 'lastUsedAt',
+    id: 'creepScore',
+    header: 'Creep score',
+    sortType: 'number',
+    cell: ({ row }) => <CreepScoreCell identity={row.original} />,
+  },
+  {
+    id: 'openFindings',
+    header: 'Open findings',
+    sortType: 'number',
+    cell: ({ row }) => <FindingsCell identity={row.original} />,
+  },
+  {
+    id: 'lastUsed',
     header: 'Last used',
     sortType: 'basic',
     cell: ({ row }) => formatTime(row.original.lastUsedAt, 'No record'),
   },
 ];
 
-function rowId(identity: Identity): string {
+function rowId(identity: IdentityListItem): string {
   return `${identity.cloud}/${identity.accountId}/${identity.identityId}`;
 }
 
-/** Shows identities in a table. Expanding a row shows the attributes that do not fit in a column. */
-export function IdentityTable({ identities }: Props) {
+/** Shows one page of identities. Sorting a column requests the new order from PostgreSQL. */
+export function IdentityTable({ identities, sort, onSortChange }: Props) {
+  // The table keeps its own sort state from this first value; later changes come back through fetchData.
+  const initialSortBy = useMemo(() => [{ id: sort.sortBy, desc: sort.descending }], [sort.sortBy, sort.descending]);
+
+  const fetchData: FetchDataFunc<IdentityListItem> = useCallback(
+    ({ sortBy }) => {
+      const [first] = sortBy;
+      if (first === undefined) {
+        return;
+      }
+
+      const next = { sortBy: first.id as IdentitySortColumn, descending: first.desc ?? false };
+      if (next.sortBy !== sort.sortBy || next.descending !== sort.descending) {
+        onSortChange(next);
+      }
+    },
+    [onSortChange, sort.sortBy, sort.descending]
+  );
+
   return (
-    <InteractiveTable
-      columns={COLUMNS}
-      data={identities}
-      getRowId={rowId}
-      pageSize={50}
-      renderExpandedRow={(identity) => <IdentityDetails identity={identity} />}
-    />
+    <div data-testid={testIds.identities.table}>
+      <InteractiveTable
+        columns={COLUMNS}
+        data={identities}
+        getRowId={rowId}
+        fetchData={fetchData}
+        initialSortBy={initialSortBy}
+        disableSortRemove
+      />
+    </div>
   );
 }
 
-function IdentityDetails({ identity }: { identity: Identity }) {
-  const styles = useStyles2(getStyles);
+function CreepScoreCell({ identity }: { identity: IdentityListItem }) {
+  const creep = identity.creepScore;
+  if (creep === null) {
+    return <span>Not scored</span>;
+  }
+
+  const parts =
+    `Unused weight by access level, as points of the score: Permissions management ${creep.permissionsManagement}, ` +
+    `Write ${creep.write}, Read ${creep.read}, Tagging ${creep.tagging}, List ${creep.list}`;
 
   return (
-    <dl className={styles.details}>
-      <dt>Cloud</dt>
-      <dd>{identity.cloud}</dd>
-      <dt>Path</dt>
-      <dd>{identity.path ?? 'None'}</dd>
-      <dt>Created</dt>
-      <dd>{formatTime(identity.createdAt, 'Unknown')}</dd>
-      <dt>Permissions boundary</dt>
-      <dd>{identity.permissionsBoundaryArn ?? 'None'}</dd>
-    </dl>
+    <Tooltip content={parts}>
+      <span>{creep.score}</span>
+    </Tooltip>
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  details: css({
-    display: 'grid',
-    gridTemplateColumns: 'max-content auto',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(0.5),
-    margin: theme.spacing(1, 2),
-    dt: {
-      color: theme.colors.text.secondary,
-    },
-    dd: {
-      margin: 0,
-      wordBreak: 'break-all',
-    },
-  }),
-});
+function FindingsCell({ identity }: { identity: IdentityListItem }) {
+  if (identity.openFindings === 0 || identity.highestSeverity === null) {
+    return <span>0</span>;
+  }
+
+  return (
+    <Stack gap={1} alignItems="center">
+      <span>{identity.openFindings}</span>
+      <Badge text={identity.highestSeverity} color={severityColor(identity.highestSeverity)} />
+    </Stack>
+  );
+}

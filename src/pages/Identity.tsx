@@ -1,0 +1,97 @@
+import React, { useCallback } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { PluginPage } from '@grafana/runtime';
+import { EmptyState, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
+
+import { FindingsTable } from '../components/FindingsTable/FindingsTable';
+import { IdentityPermissions } from '../components/IdentityPermissions/IdentityPermissions';
+import { IdentitySummary } from '../components/IdentitySummary/IdentitySummary';
+import { QueryErrorAlert } from '../components/QueryErrorAlert/QueryErrorAlert';
+import { testIds } from '../components/testIds';
+import { PLUGIN_BASE_URL, ROUTES } from '../constants';
+import { useAsync } from '../hooks/useAsync';
+import { useDatasourceUid } from '../hooks/useDatasourceUid';
+import { fetchIdentity, fetchIdentityFindings } from '../services/identityDetail';
+
+const IDENTITIES_URL = `${PLUGIN_BASE_URL}/${ROUTES.Identities}`;
+
+/** Shows the identity that the arn query parameter names: its attributes, findings and effective permissions. */
+function Identity() {
+  const [searchParams] = useSearchParams();
+  const identityArn = (searchParams.get('arn') ?? '').trim();
+
+  if (identityArn === '') {
+    return (
+      <PluginPage>
+        <div data-testid={testIds.identity.container}>
+          <EmptyState variant="call-to-action" message="No identity was chosen">
+            This page shows one identity, named by the arn parameter of its address. Pick one on the{' '}
+            <TextLink href={IDENTITIES_URL}>Identities</TextLink> page.
+          </EmptyState>
+        </div>
+      </PluginPage>
+    );
+  }
+
+  return <IdentityContent identityArn={identityArn} />;
+}
+
+function IdentityContent({ identityArn }: { identityArn: string }) {
+  const datasourceUid = useDatasourceUid();
+  const load = useCallback(async () => {
+    const [identity, findings] = await Promise.all([
+      fetchIdentity(datasourceUid, identityArn),
+      fetchIdentityFindings(datasourceUid, identityArn),
+    ]);
+
+    return { identity, findings };
+  }, [datasourceUid, identityArn]);
+  const loaded = useAsync(load);
+  const name =
+    loaded.status === 'done' && loaded.value.identity !== null ? loaded.value.identity.displayName : identityArn;
+
+  return (
+    <PluginPage pageNav={{ text: name, parentItem: { text: 'Identities', url: IDENTITIES_URL } }}>
+      <div data-testid={testIds.identity.container}>
+        {loaded.status === 'loading' && <LoadingPlaceholder text="Loading the identity" />}
+
+        {loaded.status === 'failed' && (
+          <QueryErrorAlert title="The identity could not be loaded" error={loaded.error} />
+        )}
+
+        {loaded.status === 'done' && loaded.value.identity === null && (
+          <EmptyState variant="not-found" message={`No identity has the ARN ${identityArn}`}>
+            Check the address, or find the identity on the <TextLink href={IDENTITIES_URL}>Identities</TextLink> page.
+            An identity deleted in AWS leaves ciem.identities after the next CloudQuery sync.
+          </EmptyState>
+        )}
+
+        {loaded.status === 'done' && loaded.value.identity !== null && (
+          <Stack direction="column" gap={3}>
+            <IdentitySummary identity={loaded.value.identity} />
+
+            <section data-testid={testIds.identity.findings}>
+              <Text element="h3">Findings</Text>
+              {loaded.value.findings.length === 0 ? (
+                <Text color="secondary">No open finding for this identity.</Text>
+              ) : (
+                <FindingsTable findings={loaded.value.findings} />
+              )}
+            </section>
+
+            <section data-testid={testIds.identity.permissions}>
+              <Text element="h3">Effective permissions</Text>
+              <IdentityPermissions
+                datasourceUid={datasourceUid}
+                identityArn={identityArn}
+                identityType={loaded.value.identity.identityType}
+              />
+            </section>
+          </Stack>
+        )}
+      </div>
+    </PluginPage>
+  );
+}
+
+export default Identity;

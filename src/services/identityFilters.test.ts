@@ -1,0 +1,44 @@
+import { DEFAULT_SORT, readIdentityFilters, writeIdentityFilters, type IdentityFilters } from './identityFilters';
+
+describe('identity filters in the URL', () => {
+  test('default to every identity by creep score', () => {
+    expect(readIdentityFilters(new URLSearchParams())).toEqual({
+      search: '',
+      accountId: null,
+      identityType: null,
+      ...DEFAULT_SORT,
+      page: 0,
+    });
+  });
+
+  test('leave defaults out of the URL', () => {
+    expect(writeIdentityFilters(readIdentityFilters(new URLSearchParams())).toString()).toBe('');
+  });
+
+  test('read back what they wrote', () => {
+    const filters: IdentityFilters = {
+      search: "deploy' bot",
+      accountId: '111122223333',
+      identityType: 'role',
+      sortBy: 'name',
+      descending: false,
+      page: 4,
+    };
+
+    const params = writeIdentityFilters(filters);
+
+    expect(params.get('page')).toBe('5');
+    expect(readIdentityFilters(params)).toEqual(filters);
+  });
+
+  test.each([
+    ['type=robot', { identityType: null }],
+    ['sort=password', { sortBy: DEFAULT_SORT.sortBy }],
+    ['page=0', { page: 0 }],
+    ['page=-2', { page: 0 }],
+    ['page=two', { page: 0 }],
+    ['account=', { accountId: null }],
+  ])('fall back for %s', (query, expected) => {
+    expect(readIdentityFilters(new URLSearchParams(query))).toMatchObject(expected);
+  });
+});

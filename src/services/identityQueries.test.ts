@@ -1,0 +1,93 @@
+import { HOSTILE_TEXTS, splitLiterals } from '../test/sqlLiterals';
+import {
+  buildIdentityFindingsQuery,
+  buildIdentityPageQuery,
+  buildIdentityQuery,
+  FIRST_PAGE,
+  IDENTITY_PAGE_SIZE,
+  type IdentityPageOptions,
+} from './identityQueries';
+import { buildContainsPattern } from './queries';
+
+describe('buildIdentityPageQuery', () => {
+  test('reads every identity for blank filters', () => {
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, search: '   ' });
+
+    expect(sql).toContain('FROM ciem.identities i\n),');
+    expect(sql).not.toContain('WHERE i.');
+  });
+
+  test('filters name and ARN with the trimmed search', () => {
+    const { literals } = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, search: '  deploy_bot ' }));
+
+    expect(literals).toEqual(['%deploy!_bot%', '!', '%deploy!_bot%', '!']);
+  });
+
+  test('filters account and type', () => {
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, accountId: '111122223333', identityType: 'role' });
+
+    expect(sql).toContain("WHERE i.account_id = '111122223333'\n    AND i.identity_type = 'role'");
+  });
+
+  test.each(HOSTILE_TEXTS)('keeps hostile search inside literals: %j', (search) => {
+    const benign = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, search: 'benign' }));
+    const hostile = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, search }));
+
+    expect(hostile.skeleton).toBe(benign.skeleton);
+    expect(hostile.literals[0]).toBe(buildContainsPattern(search.trim()));
+    expect(hostile.literals[2]).toBe(buildContainsPattern(search.trim()));
+  });
+
+  test.each(HOSTILE_TEXTS)('keeps hostile account inside literals: %j', (accountId) => {
+    const benign = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, accountId: '111122223333' }));
+    const hostile = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, accountId }));
+
+    expect(hostile.skeleton).toBe(benign.skeleton);
+    expect(hostile.literals).toEqual([accountId]);
+  });
+
+  test('sorts with a stable tie-break', () => {
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, sortBy: 'openFindings', descending: false });
+
+    expect(sql).toContain('ORDER BY open_findings ASC NULLS LAST, m.display_name, m.identity_id');
+  });
+
+  test('pages by offset', () => {
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, page: 3 });
+
+    expect(sql).toMatch(new RegExp(`LIMIT ${IDENTITY_PAGE_SIZE} OFFSET ${3 * IDENTITY_PAGE_SIZE}$`));
+  });
+
+  test.each([-1, 1.5, Number.NaN])('rejects the page %p', (page) => {
+    expect(() => buildIdentityPageQuery({ ...FIRST_PAGE, page })).toThrow(RangeError);
+  });
+
+  test('rejects an unknown sort column', () => {
+    const options = {
+      ...FIRST_PAGE,
+      sortBy: 'display_name; DROP VIEW ciem.identities',
+    } as unknown as IdentityPageOptions;
+
+    expect(() => buildIdentityPageQuery(options)).toThrow(
+      'Identities cannot be sorted by display_name; DROP VIEW ciem.identities.'
+    );
+  });
+
+  test('rejects an unknown identity type', () => {
+    const options = { ...FIRST_PAGE, identityType: 'robot' } as unknown as IdentityPageOptions;
+
+    expect(() => buildIdentityPageQuery(options)).toThrow('The identity type must be user, group or role, got robot.');
+  });
+});
+
+describe('identity queries', () => {
+  test.each(HOSTILE_TEXTS)('keep a hostile ARN inside literals: %j', (arn) => {
+    for (const build of [buildIdentityQuery, buildIdentityFindingsQuery]) {
+      const benign = splitLiterals(build('arn:aws:iam::111122223333:user/alice'));
+      const hostile = splitLiterals(build(arn));
+
+      expect(hostile.skeleton).toBe(benign.skeleton);
+      expect(hostile.literals).toEqual([arn]);
+    }
+  });
+});
