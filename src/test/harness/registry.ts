@@ -54,6 +54,13 @@ export const HARNESS_ENTRIES: HarnessEntry[] = [
     readySelector: `${testId('data-testid openciem-identities')} table tbody tr`,
   },
   {
+    id: 'identity',
+    kind: 'app-page',
+    // A role of the cloudsplaining export that holds AdministratorAccess: the largest tree.
+    route: `/a/${APP_ID}/identity?arn=${encodeURIComponent('arn:aws:iam::200611803367:role/OrganizationAccountAccessRole')}`,
+    readySelector: testId('data-testid openciem-identity-tree'),
+  },
+  {
     id: 'configuration',
     kind: 'config-page',
     route: `/plugins/${APP_ID}`,
