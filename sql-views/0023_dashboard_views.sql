@@ -197,14 +197,14 @@ SELECT e.caller_arn,
        ciem.account_trust_class(e.caller_account_id, e.role_account_id),
        'Allow',
        true,
-       CASE WHEN e.conditional THEN 'undecided' ELSE 'none' END,
+       CASE WHEN e.conditional THEN 'unknown' ELSE 'none' END,
        NULL::text[],
        NULL::integer,
        NULL::jsonb
   FROM ciem.aws_assume_role_edges e;
 
 COMMENT ON VIEW ciem.identity_trusts IS
-    'Per identity: the principals its trust policy admits (direction assumable_by, one row per trust policy principal, Deny statements included) and the roles it can assume (direction can_assume, from ciem.aws_assume_role_edges).';
+    'Per identity: the principals its trust policy admits (direction assumable_by, one row per trust policy principal, Deny statements included) and the roles it can assume (direction can_assume, from ciem.aws_assume_role_edges; condition_state unknown when a condition decides the call).';
 
 -- Per account: the counts of the Overview dashboard. Findings count when open and not suppressed.
 CREATE VIEW ciem.account_overview AS
@@ -258,7 +258,8 @@ COMMENT ON VIEW ciem.account_overview IS
     'One row per account with identities: identity counts, open unsuppressed findings of the main categories, and the CIS pass rate (percent of decided results, NULL when none).';
 
 -- The over-privilege findings with what the dashboard table shows beside the evidence: the method
--- (escalation method id, role chain or the actions found) and the policies the evidence names.
+-- (escalation method id, role chain or the actions found) and the policies whose Allow statements
+-- the evidence names.
 CREATE VIEW ciem.over_privileged_findings AS
 SELECT f.finding_id,
        f.cloud,
@@ -275,8 +276,14 @@ SELECT f.finding_id,
            WHEN 'admin_equivalent' THEN 'every action on every resource'
            ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text(f.evidence -> 'action_sample')), ', ')
        END AS method,
-       ARRAY(SELECT DISTINCT n #>> '{}' FROM jsonb_path_query(f.evidence, 'strict $.**.policy_name') n
-              WHERE jsonb_typeof(n) = 'string' ORDER BY 1) AS granting_policies,
+       -- Admin findings list the granting statements in granting, the other categories per action in allowing;
+       -- conditions and boundaries name policies too, but they do not grant.
+       ARRAY(SELECT DISTINCT g.name #>> '{}'
+               FROM (SELECT jsonb_path_query(f.evidence, 'lax $.granting[*].policy_name')
+                     UNION ALL
+                     SELECT jsonb_path_query(f.evidence, 'lax $.actions[*].allowing[*].policy_name')) AS g(name)
+              WHERE jsonb_typeof(g.name) = 'string'
+              ORDER BY 1) AS granting_policies,
        f.evidence,
        f.first_seen,
        f.last_seen,
@@ -288,7 +295,7 @@ SELECT f.finding_id,
                       'resource_exposure', 'infrastructure_modification');
 
 COMMENT ON VIEW ciem.over_privileged_findings IS
-    'Open findings of the over-privilege categories with method (escalation method id or assume-role-chain, or the sampled actions of a risk category) and granting_policies, the policy names in the evidence.';
+    'Open findings of the over-privilege categories with method (escalation method id or assume-role-chain, or the sampled actions of a risk category) and granting_policies, the names of the policies whose Allow statements the evidence lists.';
 
 -- Trend rows for the Compliance dashboard: one per snapshot, account and control.
 CREATE VIEW ciem.compliance_trends AS

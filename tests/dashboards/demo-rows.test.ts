@@ -6,24 +6,20 @@ import { demoAccounts } from '../../cli/demo/organisation';
 import { readDashboardFiles, variablesOf } from './grafana/dashboard-model';
 import { panelQueries, panelSql, runPanelSql } from './grafana/panel-queries';
 import { resolveVariables, type VariableSelection } from './grafana/variables';
-import { createDashboardDatabase, defaultTimeRange, SETUP_TIMEOUT_MS, type DashboardDatabase } from './support';
+import { defaultTimeRange, useDashboardDatabase } from './support';
 
 const administrator = `arn:aws:iam::${demoAccounts.management}:user/alice.admin`;
 const selections: Record<string, VariableSelection> = { 'identity.json': { identity: administrator } };
 
-let database: DashboardDatabase;
-
-beforeAll(async () => {
-  database = await createDashboardDatabase({ realExports: false });
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-  await database?.drop();
-});
+const database = useDashboardDatabase({ realExports: false });
 
 describe.each(readDashboardFiles())('$file on the demo', (dashboardFile) => {
   test('every variable has options', async () => {
-    const { options } = await resolveVariables(database.reader, dashboardFile.dashboard, defaultTimeRange(dashboardFile.dashboard));
+    const { options } = await resolveVariables(
+      database().reader,
+      dashboardFile.dashboard,
+      defaultTimeRange(dashboardFile.dashboard)
+    );
     const counts = variablesOf(dashboardFile.dashboard)
       .filter((variable) => variable.type !== 'datasource')
       .map((variable) => ({ variable: variable.name, hasOptions: (options.get(variable.name)?.length ?? 0) > 0 }));
@@ -33,11 +29,16 @@ describe.each(readDashboardFiles())('$file on the demo', (dashboardFile) => {
 
   test('every panel shows rows', async () => {
     const range = defaultTimeRange(dashboardFile.dashboard);
-    const { variables } = await resolveVariables(database.reader, dashboardFile.dashboard, range, selections[dashboardFile.file]);
+    const { variables } = await resolveVariables(
+      database().reader,
+      dashboardFile.dashboard,
+      range,
+      selections[dashboardFile.file]
+    );
 
     const empty: string[] = [];
     for (const query of panelQueries(dashboardFile)) {
-      const outcome = await runPanelSql(database.reader, panelSql(query, variables, range));
+      const outcome = await runPanelSql(database().reader, panelSql(query, variables, range));
       if (outcome.rows.length === 0) {
         empty.push(query.label);
       }
@@ -52,13 +53,15 @@ test('suggested policy of the default identity is a policy', async () => {
     throw new Error('dashboards/unused.json is missing');
   }
   const range = defaultTimeRange(unused.dashboard);
-  const { variables } = await resolveVariables(database.reader, unused.dashboard, range);
+  const { variables } = await resolveVariables(database().reader, unused.dashboard, range);
   const query = panelQueries(unused).find(({ template }) => template.includes('suggested_policy_or_reason'));
   if (!query) {
     throw new Error('unused.json has no suggested policy panel');
   }
 
-  const outcome = await runPanelSql(database.reader, panelSql(query, variables, range));
+  const outcome = await runPanelSql(database().reader, panelSql(query, variables, range));
 
-  expect(outcome.rows).toEqual([{ 'Suggested policy': expect.objectContaining({ Version: '2012-10-17' }), Reason: null }]);
+  expect(outcome.rows).toEqual([
+    { 'Suggested policy': expect.objectContaining({ Version: '2012-10-17' }), Reason: null },
+  ]);
 });

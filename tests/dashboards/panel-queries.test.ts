@@ -5,27 +5,23 @@ import { readDashboardFiles, variableSql, variablesOf, type DashboardFile } from
 import { panelQueries, panelSql, runPanelSql, type QueryOutcome } from './grafana/panel-queries';
 import { identityColumnsWithoutLink, nestedPanelFields, resultProblems } from './grafana/panel-requirements';
 import { variableQuerySql, resolveVariables, type ResolvedDashboardVariables } from './grafana/variables';
-import { createDashboardDatabase, defaultTimeRange, SETUP_TIMEOUT_MS, type DashboardDatabase } from './support';
+import { defaultTimeRange, useDashboardDatabase } from './support';
 
 const dashboards = readDashboardFiles();
 
-let database: DashboardDatabase;
+const database = useDashboardDatabase({ realExports: true });
 const resolved = new Map<string, ResolvedDashboardVariables>();
-
-beforeAll(async () => {
-  database = await createDashboardDatabase({ realExports: true });
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-  await database?.drop();
-});
 
 async function variablesFor(dashboardFile: DashboardFile): Promise<ResolvedDashboardVariables> {
   const cached = resolved.get(dashboardFile.file);
   if (cached) {
     return cached;
   }
-  const result = await resolveVariables(database.reader, dashboardFile.dashboard, defaultTimeRange(dashboardFile.dashboard));
+  const result = await resolveVariables(
+    database().reader,
+    dashboardFile.dashboard,
+    defaultTimeRange(dashboardFile.dashboard)
+  );
   resolved.set(dashboardFile.file, result);
   return result;
 }
@@ -39,11 +35,19 @@ describe.each(dashboards)('$file', (dashboardFile) => {
       const { variables } = await variablesFor(dashboardFile);
       const before = new Map([...variables].slice(0, [...variables.keys()].indexOf(variable.name)));
       const sql = variableQuerySql(variable, before, defaultTimeRange(dashboardFile.dashboard));
-      const result = await database.reader.query({ text: sql, rowMode: 'array' });
+      const result = await database().reader.query({ text: sql, rowMode: 'array' });
       const names = result.fields.map((field) => field.name);
 
-      const shape = names.includes('__text') && names.includes('__value') ? 'text and value' : names.length === 1 ? 'one column' : names.join(', ');
-      expect({ variable: variable.name, shape }).toEqual({ variable: variable.name, shape: expect.stringMatching(/^(text and value|one column)$/) });
+      const shape =
+        names.includes('__text') && names.includes('__value')
+          ? 'text and value'
+          : names.length === 1
+            ? 'one column'
+            : names.join(', ');
+      expect({ variable: variable.name, shape }).toEqual({
+        variable: variable.name,
+        shape: expect.stringMatching(/^(text and value|one column)$/),
+      });
 
       // Grafana keeps the first option of each text, so a repeated text would hide an identity.
       const textAt = names.includes('__text') ? names.indexOf('__text') : 0;
@@ -60,7 +64,7 @@ describe.each(dashboards)('$file', (dashboardFile) => {
 
     let outcome: QueryOutcome;
     try {
-      outcome = await runPanelSql(database.reader, sql);
+      outcome = await runPanelSql(database().reader, sql);
     } catch (error) {
       throw new Error(`${query.label} failed: ${(error as Error).message}\n${sql}`);
     }
@@ -71,7 +75,10 @@ describe.each(dashboards)('$file', (dashboardFile) => {
     });
     // The nested panels open the Identity dashboard themselves (src/panels/).
     const linkChecked = !(query.panel.type in nestedPanelFields);
-    expect({ panel: query.label, identityColumnsWithoutLink: linkChecked ? identityColumnsWithoutLink(query.panel, outcome) : [] }).toEqual({
+    expect({
+      panel: query.label,
+      identityColumnsWithoutLink: linkChecked ? identityColumnsWithoutLink(query.panel, outcome) : [],
+    }).toEqual({
       panel: query.label,
       identityColumnsWithoutLink: [],
     });
@@ -83,21 +90,26 @@ describe('identity dashboards', () => {
 
   // The default identity is the riskiest one; an admin-equivalent identity of a real export exercises the per-service
   // permission views with every service.
-  test.each(dashboards.filter(({ dashboard }) => variablesOf(dashboard).some((variable) => variable.name === 'identity')).map((file) => [file.file, file] as const))(
-    '%s answers for an admin-equivalent identity',
-    async (_file, dashboardFile) => {
-      const admin = await database.reader.query('SELECT 1 FROM ciem.aws_admin_equivalent WHERE principal_arn = $1', [adminEquivalent]);
-      expect(admin.rowCount).toBe(1);
+  test.each(
+    dashboards
+      .filter(({ dashboard }) => variablesOf(dashboard).some((variable) => variable.name === 'identity'))
+      .map((file) => [file.file, file] as const)
+  )('%s answers for an admin-equivalent identity', async (_file, dashboardFile) => {
+    const admin = await database().reader.query('SELECT 1 FROM ciem.aws_admin_equivalent WHERE principal_arn = $1', [
+      adminEquivalent,
+    ]);
+    expect(admin.rowCount).toBe(1);
 
-      const range = defaultTimeRange(dashboardFile.dashboard);
-      const { variables } = await resolveVariables(database.reader, dashboardFile.dashboard, range, { identity: adminEquivalent });
-      for (const query of panelQueries(dashboardFile)) {
-        const outcome = await runPanelSql(database.reader, panelSql(query, variables, range));
-        expect({ panel: query.label, problems: resultProblems(query.panel, query.target.format, outcome) }).toEqual({
-          panel: query.label,
-          problems: [],
-        });
-      }
+    const range = defaultTimeRange(dashboardFile.dashboard);
+    const { variables } = await resolveVariables(database().reader, dashboardFile.dashboard, range, {
+      identity: adminEquivalent,
+    });
+    for (const query of panelQueries(dashboardFile)) {
+      const outcome = await runPanelSql(database().reader, panelSql(query, variables, range));
+      expect({ panel: query.label, problems: resultProblems(query.panel, query.target.format, outcome) }).toEqual({
+        panel: query.label,
+        problems: [],
+      });
     }
-  );
+  });
 });

@@ -35,7 +35,10 @@ export async function createDashboardDatabase(options: { realExports: boolean })
     if (options.realExports) {
       // The cloudmapper export is left out: its account 123456789012 is the demo's development account, and an import
       // replaces the rows of its account.
-      await importAuthorizationDetails(db.client, exportFiles.cloudsplaining, { sourceSchema: 'public', accountId: '200611803367' });
+      await importAuthorizationDetails(db.client, exportFiles.cloudsplaining, {
+        sourceSchema: 'public',
+        accountId: '200611803367',
+      });
       await importAuthorizationDetails(db.client, exportFiles.cloudsplainingSmall, { sourceSchema: 'public' });
     }
     await loadDemo(db.client, 'public', new Date());
@@ -67,6 +70,29 @@ export async function createDashboardDatabase(options: { realExports: boolean })
       await db.drop();
       await dropRole(role);
     },
+  };
+}
+
+/**
+ * Creates the database before the tests of the file and drops it after them; the returned function gives it to the
+ * tests.
+ */
+export function useDashboardDatabase(options: { realExports: boolean }): () => DashboardDatabase {
+  let database: DashboardDatabase | undefined;
+
+  beforeAll(async () => {
+    database = await createDashboardDatabase(options);
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  return () => {
+    if (!database) {
+      throw new Error('the dashboard database is not ready: its beforeAll failed or has not run');
+    }
+    return database;
   };
 }
 

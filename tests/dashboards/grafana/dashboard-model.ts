@@ -94,7 +94,9 @@ export function variableSql(variable: DashboardVariable): string | undefined {
     return variable.query;
   }
   if (typeof variable.query === 'object' && variable.query !== null) {
-    const query = (variable.query as { query?: unknown; rawSql?: unknown }).query ?? (variable.query as { rawSql?: unknown }).rawSql;
+    const query =
+      (variable.query as { query?: unknown; rawSql?: unknown }).query ??
+      (variable.query as { rawSql?: unknown }).rawSql;
     return typeof query === 'string' ? query : undefined;
   }
   return undefined;

@@ -12,7 +12,7 @@ export interface PanelQuery {
   target: DashboardTarget;
   /** The rawSql of the target, before interpolation. */
   template: string;
-  /** "file / panel title / refId", for messages. */
+  /** "file / panel id and title / refId", for messages. */
   label: string;
 }
 
@@ -31,13 +31,17 @@ export function panelQueries({ file, dashboard }: DashboardFile): PanelQuery[] {
         panel,
         target,
         template: target.rawSql as string,
-        label: `${file} / ${panel.title ?? `panel ${panel.id}`} / ${target.refId ?? 'A'}`,
+        label: `${file} / panel ${panel.id} ${panel.title ?? ''} / ${target.refId ?? 'A'}`,
       }))
   );
 }
 
 /** The SQL that reaches PostgreSQL for a panel target. */
-export function panelSql(query: PanelQuery, variables: ReadonlyMap<string, ResolvedVariable>, range: TimeRange): string {
+export function panelSql(
+  query: PanelQuery,
+  variables: ReadonlyMap<string, ResolvedVariable>,
+  range: TimeRange
+): string {
   return expandSqlMacros(interpolateQuery(query.template, variables), range);
 }
 

@@ -89,7 +89,9 @@ function allLinks(panel: DashboardPanel): DataLink[] {
 }
 
 function linksOf(override: FieldOverride): DataLink[] {
-  return override.properties.filter((property) => property.id === 'links').flatMap((property) => (property.value as DataLink[]) ?? []);
+  return override.properties
+    .filter((property) => property.id === 'links')
+    .flatMap((property) => (property.value as DataLink[]) ?? []);
 }
 
 /** Problems of a query result for the panel that shows it. */

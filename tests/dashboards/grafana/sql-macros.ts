@@ -35,7 +35,9 @@ export function expandSqlMacros(sql: string, range: TimeRange): string {
 
 function expandGlobalMacros(sql: string, range: TimeRange): string {
   if (sql.includes('$__interval')) {
-    throw new Error('$__interval and $__interval_ms depend on the panel width; the dashboard emulation does not provide them');
+    throw new Error(
+      '$__interval and $__interval_ms depend on the panel width; the dashboard emulation does not provide them'
+    );
   }
   return sql
     .split('$__unixEpochFrom()')
@@ -61,9 +63,15 @@ function evaluateMacro(name: string, args: string[], range: TimeRange): string {
     case '__timeTo':
       return `'${rfc3339Nano(range.to)}'`;
     case '__timeGroup':
-      return timeGroup(args, (seconds) => `floor(extract(epoch from ${args[0]})/${goFloat(seconds)})*${goFloat(seconds)}`);
+      return timeGroup(
+        args,
+        (seconds) => `floor(extract(epoch from ${args[0]})/${goFloat(seconds)})*${goFloat(seconds)}`
+      );
     case '__timeGroupAlias':
-      return timeGroup(args, (seconds) => `floor(extract(epoch from ${args[0]})/${goFloat(seconds)})*${goFloat(seconds)} AS "time"`);
+      return timeGroup(
+        args,
+        (seconds) => `floor(extract(epoch from ${args[0]})/${goFloat(seconds)})*${goFloat(seconds)} AS "time"`
+      );
     case '__unixEpochFilter':
       return `${args[0]} >= ${unixSeconds(range.from)} AND ${args[0]} <= ${unixSeconds(range.to)}`;
     case '__unixEpochNanoFilter':
@@ -90,7 +98,9 @@ function timeGroup(args: string[], expand: (seconds: number) => string): string 
     throw new MacroError('macro needs time column and interval and optional fill value');
   }
   if (args.length === 3) {
-    throw new Error('the fill argument of $__timeGroup changes the response frames, which the dashboard emulation does not reproduce');
+    throw new Error(
+      'the fill argument of $__timeGroup changes the response frames, which the dashboard emulation does not reproduce'
+    );
   }
   return expand(parseIntervalSeconds(args[1].replace(/^'+|'+$/g, '')));
 }

@@ -94,7 +94,9 @@ export function formatValue(variable: ResolvedVariable, format: string): string 
     case 'queryparam':
       // NOTE: Grafana builds this from the variable's URL state with urlUtil.toUrlParams, which leaves a few
       // characters (such as $ , : @) unencoded; the values of the dashboards' ds variable (datasource uids) have none.
-      return (Array.isArray(value) ? value : [value]).map((item) => `var-${variable.name}=${encodeURIComponentStrict(item)}`).join('&');
+      return (Array.isArray(value) ? value : [value])
+        .map((item) => `var-${variable.name}=${encodeURIComponentStrict(item)}`)
+        .join('&');
     default:
       // Grafana logs "Variable format ... not found" and falls back to glob.
       return Array.isArray(value) && value.length > 1 ? '{' + value.join(',') + '}' : String(value);
@@ -115,5 +117,8 @@ function sqlString(value: string): string {
  * encodeURIComponent, it throws a URIError for a lone UTF-16 surrogate, and so does Grafana.
  */
 export function encodeURIComponentStrict(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (character) => '%' + character.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (character) => '%' + character.charCodeAt(0).toString(16).toUpperCase()
+  );
 }

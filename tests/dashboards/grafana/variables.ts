@@ -46,7 +46,14 @@ export async function resolveVariables(
 
     if (variable.type === 'datasource') {
       const uid = String(selection[variable.name] ?? currentValues(variable)[0] ?? '');
-      variables.set(variable.name, { name: variable.name, type: variable.type, multi: false, includeAll: false, value: uid, text: uid });
+      variables.set(variable.name, {
+        name: variable.name,
+        type: variable.type,
+        multi: false,
+        includeAll: false,
+        value: uid,
+        text: uid,
+      });
       continue;
     }
 
@@ -58,7 +65,9 @@ export async function resolveVariables(
     } else if (variable.type === 'custom') {
       variableOptions = customOptions(String(variable.query ?? ''));
     } else {
-      throw new Error(`variable ${variable.name} has type ${variable.type}, which the dashboard emulation does not resolve`);
+      throw new Error(
+        `variable ${variable.name} has type ${variable.type}, which the dashboard emulation does not resolve`
+      );
     }
 
     options.set(variable.name, variableOptions);
@@ -69,7 +78,11 @@ export async function resolveVariables(
 }
 
 /** The SQL a query variable sends: interpolated with the variables before it, then macro-expanded. */
-export function variableQuerySql(variable: DashboardVariable, resolved: ReadonlyMap<string, ResolvedVariable>, range: TimeRange): string {
+export function variableQuerySql(
+  variable: DashboardVariable,
+  resolved: ReadonlyMap<string, ResolvedVariable>,
+  range: TimeRange
+): string {
   const sql = variableSql(variable);
   if (sql === undefined) {
     throw new Error(`query variable ${variable.name} has no SQL`);
@@ -117,7 +130,11 @@ function currentValues(variable: DashboardVariable): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-function chooseValue(variable: DashboardVariable, options: VariableOption[], given: VariableValue | undefined): ResolvedVariable {
+function chooseValue(
+  variable: DashboardVariable,
+  options: VariableOption[],
+  given: VariableValue | undefined
+): ResolvedVariable {
   const multi = variable.multi === true;
   const includeAll = variable.includeAll === true;
   const resolved = (value: VariableValue | typeof allValue, text: VariableValue): ResolvedVariable => ({
@@ -155,7 +172,9 @@ function chooseValue(variable: DashboardVariable, options: VariableOption[], giv
     return valid.length > 0 ? resolved(valid, valid.map(textOf)) : firstOption(options, multi, resolved);
   }
 
-  const match = options.find((option) => option.value === saved[0]) ?? options.find((option) => option.text === String(variable.current?.text));
+  const match =
+    options.find((option) => option.value === saved[0]) ??
+    options.find((option) => option.text === String(variable.current?.text));
   return match ? resolved(match.value, match.text) : firstOption(options, multi, resolved);
 }
 
