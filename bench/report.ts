@@ -1,4 +1,5 @@
 import type { CpuUse } from './cpu-contention';
+import { renderDashboardQueries } from './dashboard-report';
 import type { MachineDescription } from './machine';
 import type { Outcome } from './outcome';
 import type { ScaleResult } from './result';
@@ -62,6 +63,8 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
   if (results.length > 1) {
     lines.push(...renderGrowth(results), '');
   }
+
+  lines.push(...renderDashboardQueries(results));
 
   for (const result of results) {
     lines.push(`### Schema ciem at ${count(result.identities)} identities`, '');

@@ -1,4 +1,5 @@
 import type { CpuUse } from './cpu-contention';
+import type { DashboardQuerySummary } from './dashboard-queries';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
 import type { Outcome } from './outcome';
 import type { ServerMemoryPeak } from './process-memory';
@@ -40,6 +41,8 @@ export interface ScaleResult {
   sourceBytes: number;
   explain: Outcome<ExplainSummary>;
   effectivePermissions: Outcome<EffectivePermissionsSummary>;
+  /** Every query of the bundled dashboards; absent in results written before it was measured. */
+  dashboardQueries?: Outcome<DashboardQuerySummary>;
   serverMemory: {
     load: ServerMemoryPeak;
     migrate: ServerMemoryPeak;

@@ -17,6 +17,7 @@ import {
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
 import { CpuContentionMeter } from './cpu-contention';
+import { measureDashboardQueries } from './dashboard-queries';
 import { ServerMemorySampler } from './process-memory';
 import { Random } from './random';
 import type { OrganisationSummary, ScaleMessage, ScaleResult } from './result';
@@ -113,6 +114,10 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const queryMemory = sampler.stop();
     const queryCpu = cpu.stop();
     const queried = explain.ok || effectivePermissions.ok;
+    step('timing the dashboard queries');
+    const dashboardQueries = await whenDefined(measured(true), 'dashboard queries', () =>
+      withClient(bench, (client) => measureDashboardQueries(client))
+    );
 
     step('done; stopping PostgreSQL');
     return {
@@ -129,6 +134,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       sourceBytes,
       explain,
       effectivePermissions,
+      dashboardQueries,
       serverMemory: {
         load: loadMemory,
         migrate: migrateMemory,

@@ -207,55 +207,78 @@ COMMENT ON VIEW ciem.identity_trusts IS
     'Per identity: the principals its trust policy admits (direction assumable_by, one row per trust policy principal, Deny statements included) and the roles it can assume (direction can_assume, from ciem.aws_assume_role_edges; condition_state unknown when a condition decides the call).';
 
 -- Per account: the counts of the Overview dashboard. Findings count when open and not suppressed.
-CREATE VIEW ciem.account_overview AS
-WITH identity_counts AS (
-    SELECT i.account_id,
-           count(*)::integer AS identities,
-           count(*) FILTER (WHERE i.identity_type = 'user')::integer AS users,
-           count(*) FILTER (WHERE i.identity_type = 'role')::integer AS roles,
-           count(*) FILTER (WHERE i.identity_type = 'group')::integer AS groups
-      FROM ciem.identities i
-     GROUP BY i.account_id
-),
-finding_counts AS (
-    SELECT f.account_id,
-           count(*) FILTER (WHERE f.category = 'admin_equivalent')::integer AS admin_equivalent,
-           count(*) FILTER (WHERE f.category = 'privilege_escalation')::integer AS escalation_paths,
-           count(*) FILTER (WHERE f.category = 'unused_identity')::integer AS unused_identities,
-           count(*) FILTER (WHERE f.category = 'unused_credential')::integer AS unused_credentials,
-           count(*) FILTER (WHERE f.category = 'public_trust')::integer AS public_trusts,
-           count(*) FILTER (WHERE f.category = 'cross_account_trust')::integer AS external_trusts,
-           count(*)::integer AS open_findings
-      FROM ciem.findings f
-     WHERE NOT f.suppressed
-     GROUP BY f.account_id
-),
-compliance AS (
-    SELECT r.account_id,
-           round(100.0 * count(*) FILTER (WHERE r.status = 'pass')
-                 / nullif(count(*) FILTER (WHERE r.status IN ('pass', 'fail')), 0), 1) AS compliance_pass_rate
-      FROM ciem.compliance_results r
-     GROUP BY r.account_id
+-- A function of the accounts rather than a view, so that each count reads the rows of those
+-- accounts only: a filter on a view's output would not reach the findings and compliance
+-- aggregates below its outer joins.
+CREATE FUNCTION ciem.account_overview(accounts text[])
+RETURNS TABLE (
+    account_id           text,
+    identities           integer,
+    users                integer,
+    roles                integer,
+    groups               integer,
+    admin_equivalent     integer,
+    escalation_paths     integer,
+    unused_identities    integer,
+    unused_credentials   integer,
+    public_trusts        integer,
+    external_trusts      integer,
+    open_findings        integer,
+    compliance_pass_rate numeric
 )
-SELECT i.account_id,
-       i.identities,
-       i.users,
-       i.roles,
-       i.groups,
-       coalesce(f.admin_equivalent, 0) AS admin_equivalent,
-       coalesce(f.escalation_paths, 0) AS escalation_paths,
-       coalesce(f.unused_identities, 0) AS unused_identities,
-       coalesce(f.unused_credentials, 0) AS unused_credentials,
-       coalesce(f.public_trusts, 0) AS public_trusts,
-       coalesce(f.external_trusts, 0) AS external_trusts,
-       coalesce(f.open_findings, 0) AS open_findings,
-       c.compliance_pass_rate
-  FROM identity_counts i
-  LEFT JOIN finding_counts f ON f.account_id = i.account_id
-  LEFT JOIN compliance c ON c.account_id = i.account_id;
+LANGUAGE sql STABLE
+AS $$
+    WITH identity_counts AS (
+        SELECT i.account_id,
+               count(*)::integer AS identities,
+               count(*) FILTER (WHERE i.identity_type = 'user')::integer AS users,
+               count(*) FILTER (WHERE i.identity_type = 'role')::integer AS roles,
+               count(*) FILTER (WHERE i.identity_type = 'group')::integer AS groups
+          FROM ciem.identities i
+         WHERE i.account_id = ANY (accounts)
+         GROUP BY i.account_id
+    ),
+    finding_counts AS (
+        SELECT f.account_id,
+               count(*) FILTER (WHERE f.category = 'admin_equivalent')::integer AS admin_equivalent,
+               count(*) FILTER (WHERE f.category = 'privilege_escalation')::integer AS escalation_paths,
+               count(*) FILTER (WHERE f.category = 'unused_identity')::integer AS unused_identities,
+               count(*) FILTER (WHERE f.category = 'unused_credential')::integer AS unused_credentials,
+               count(*) FILTER (WHERE f.category = 'public_trust')::integer AS public_trusts,
+               count(*) FILTER (WHERE f.category = 'cross_account_trust')::integer AS external_trusts,
+               count(*)::integer AS open_findings
+          FROM ciem.findings f
+         WHERE NOT f.suppressed AND f.account_id = ANY (accounts)
+         GROUP BY f.account_id
+    ),
+    compliance AS (
+        SELECT r.account_id,
+               round(100.0 * count(*) FILTER (WHERE r.status = 'pass')
+                     / nullif(count(*) FILTER (WHERE r.status IN ('pass', 'fail')), 0), 1) AS compliance_pass_rate
+          FROM ciem.compliance_results r
+         WHERE r.account_id = ANY (accounts)
+         GROUP BY r.account_id
+    )
+    SELECT i.account_id,
+           i.identities,
+           i.users,
+           i.roles,
+           i.groups,
+           coalesce(f.admin_equivalent, 0),
+           coalesce(f.escalation_paths, 0),
+           coalesce(f.unused_identities, 0),
+           coalesce(f.unused_credentials, 0),
+           coalesce(f.public_trusts, 0),
+           coalesce(f.external_trusts, 0),
+           coalesce(f.open_findings, 0),
+           c.compliance_pass_rate
+      FROM identity_counts i
+      LEFT JOIN finding_counts f ON f.account_id = i.account_id
+      LEFT JOIN compliance c ON c.account_id = i.account_id
+$$;
 
-COMMENT ON VIEW ciem.account_overview IS
-    'One row per account with identities: identity counts, open unsuppressed findings of the main categories, and the CIS pass rate (percent of decided results, NULL when none).';
+COMMENT ON FUNCTION ciem.account_overview(text[]) IS
+    'One row per given account with identities: identity counts, open unsuppressed findings of the main categories, and the CIS pass rate (percent of decided results, NULL when none).';
 
 -- The over-privilege findings with what the dashboard table shows beside the evidence: the method
 -- (escalation method id, role chain or the actions found) and the policies whose Allow statements

@@ -240,7 +240,7 @@ describe('ciem.identity_overview', () => {
 test('ciem.account_overview counts as the findings and compliance results do', async () => {
   const rows = await rowsOf(
     `SELECT a.account_id
-       FROM ciem.account_overview a
+       FROM ciem.account_overview(ARRAY(SELECT DISTINCT account_id FROM ciem.identities)) a
       WHERE a.identities <> (SELECT count(*) FROM ciem.identities i WHERE i.account_id = a.account_id)
          OR a.admin_equivalent <> (SELECT count(*) FROM ciem.findings f WHERE f.account_id = a.account_id AND f.category = 'admin_equivalent' AND NOT f.suppressed)
          OR a.escalation_paths <> (SELECT count(*) FROM ciem.findings f WHERE f.account_id = a.account_id AND f.category = 'privilege_escalation' AND NOT f.suppressed)
@@ -248,10 +248,13 @@ test('ciem.account_overview counts as the findings and compliance results do', a
               SELECT round(100.0 * count(*) FILTER (WHERE r.status = 'pass') / nullif(count(*) FILTER (WHERE r.status IN ('pass', 'fail')), 0), 1)
                 FROM ciem.compliance_results r WHERE r.account_id = a.account_id)`
   );
-  const [accounts] = await rowsOf<{ count: number }>('SELECT count(*)::integer AS count FROM ciem.account_overview');
+  const [accounts] = await rowsOf<{ count: number }>(
+    'SELECT count(*)::integer AS count FROM ciem.account_overview(ARRAY[$1, $2])',
+    [management, 'not-an-account']
+  );
 
   expect(rows).toEqual([]);
-  expect(accounts.count).toBe(4);
+  expect(accounts.count).toBe(1);
 });
 
 describe('ciem.over_privileged_findings', () => {

@@ -3,8 +3,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
-export const dashboardsDir = path.join(repositoryRoot, 'dashboards');
+import { packageRoot } from '../../../cli/package-root';
+
+// packageRoot finds the folder both from the TypeScript under jest and from the benchmark compiled into lib/.
+export const dashboardsDir = path.join(packageRoot(), 'dashboards');
 
 export interface DatasourceRef {
   type?: string;
