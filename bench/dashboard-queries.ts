@@ -31,9 +31,9 @@ export interface DashboardQuerySummary {
 }
 
 /**
- * Times every panel query and variable query of the bundled dashboards, as Grafana would send them, with the
- * account variable set to the account with the most identities and the identity variable to an admin-equivalent
- * identity, of that account when it has one. A snapshot is taken first, so that the trend panels read one.
+ * Times every panel query and variable query of the bundled dashboards, as Grafana would send them. The account
+ * variable is set to the account with the most identities, and the identity variable to an admin-equivalent identity
+ * (of that account when it has one). A snapshot is taken first, so that the trend panels read one.
  */
 export async function measureDashboardQueries(
   client: Client,

@@ -1,7 +1,7 @@
 // On the demo organisation alone, loaded as `openciem demo` loads it, every panel of every bundled dashboard shows
 // rows with the dashboard's default variables. The Identity dashboard shows the demo's administrator, a user in a
-// group with trust, findings and unused services, because its default, the riskiest identity, is a role, and roles
-// have no groups.
+// group with trust, findings and unused services, because its default (the first admin-equivalent identity by creep
+// score) is a role, and roles have no groups.
 import { demoAccounts } from '../../cli/demo/organisation';
 import { readDashboardFiles, variablesOf } from './grafana/dashboard-model';
 import { panelQueries, panelSql, runPanelSql } from './grafana/panel-queries';

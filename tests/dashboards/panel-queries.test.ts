@@ -1,6 +1,7 @@
-// Runs every query of every bundled dashboard, variable queries included, as Grafana would send them: variables
-// resolved and interpolated as a Grafana 12 dashboard does, macros expanded as the PostgreSQL datasource does,
-// against the demo organisation and two real IAM exports, as a read-only role made like Grafana's.
+// Runs every query of every bundled dashboard, variable queries included, as Grafana would send them. Variables are
+// resolved and interpolated as a Grafana 12 dashboard does it, and macros expanded as the PostgreSQL datasource does
+// it. The database holds the demo organisation and two real IAM exports, and the queries run as a read-only role made
+// like Grafana's.
 import { readDashboardFiles, variableSql, variablesOf, type DashboardFile } from './grafana/dashboard-model';
 import { panelQueries, panelSql, runPanelSql, type QueryOutcome } from './grafana/panel-queries';
 import { identityColumnsWithoutLink, nestedPanelFields, resultProblems } from './grafana/panel-requirements';
@@ -88,8 +89,8 @@ describe.each(dashboards)('$file', (dashboardFile) => {
 describe('identity dashboards', () => {
   const adminEquivalent = 'arn:aws:iam::200611803367:role/privesc-high-priv-service-role';
 
-  // The default identity is the riskiest one; an admin-equivalent identity of a real export exercises the per-service
-  // permission views with every service.
+  // An admin-equivalent identity of a real export, which has no last accessed information, exercises the
+  // per-service permission views with every service.
   test.each(
     dashboards
       .filter(({ dashboard }) => variablesOf(dashboard).some((variable) => variable.name === 'identity'))

@@ -11,7 +11,7 @@ import { exportFiles } from '../support/paths';
 import type { Dashboard } from './grafana/dashboard-model';
 import type { TimeRange } from './grafana/sql-macros';
 
-// Migrating, refreshing and loading the demo and two exports took about 40 s on two cores in a local run; the limit
+// Loading the demo and two exports, migrating and refreshing took about 10 s on two cores in a local run. The limit
 // leaves room for slower machines.
 export const SETUP_TIMEOUT_MS = 300_000;
 
@@ -106,7 +106,7 @@ async function dropRole(role: string): Promise<void> {
   }
 }
 
-/** The dashboard's default time range (now-90d to now and the like), as Grafana reads it when the dashboard opens. */
+/** Reads the dashboard's default time range (now-90d to now and the like), as Grafana does when the dashboard opens. */
 export function defaultTimeRange(dashboard: Dashboard, now: Date = new Date()): TimeRange {
   const time = dashboard.time ?? { from: 'now-6h', to: 'now' };
   return { from: relativeTime(time.from, now), to: relativeTime(time.to, now) };

@@ -59,7 +59,7 @@ interface SqlSource {
   template: string;
 }
 
-/** Every SQL of a dashboard: its query variables and its panel targets. */
+/** Lists every SQL of a dashboard: its query variables and its panel targets. */
 function sqlSources(dashboardFile: DashboardFile): SqlSource[] {
   const variableQueries = variablesOf(dashboardFile.dashboard)
     .filter((variable) => variable.type === 'query')
@@ -75,7 +75,7 @@ function dashboardVariableNames(dashboardFile: DashboardFile): Set<string> {
   return new Set(variablesOf(dashboardFile.dashboard).map((variable) => variable.name));
 }
 
-/** What a hostile value becomes for the variable: the only value of a single-value variable, the first of a multi-value one. */
+/** Sets a hostile value as the only value of a single-value variable, or as the first of a multi-value one. */
 function withHostileValue(variable: ResolvedVariable, hostile: string): ResolvedVariable {
   if (!variable.multi && !variable.includeAll) {
     return { ...variable, value: hostile, text: hostile };
@@ -124,7 +124,7 @@ describe.each(dashboards)('$file', (dashboardFile) => {
       const problems: string[] = [];
       for (const usage of variableUsages(source.template)) {
         if (!names.has(usage.name)) {
-          // Only the datasource's macros may remain, and those the emulation knows (it rejects the others).
+          // Only the datasource's macros may remain; the emulation rejects those it does not expand.
           if (!usage.name.startsWith('__')) {
             problems.push(`${usage.match} names no variable of the dashboard`);
           }

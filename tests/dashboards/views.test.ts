@@ -258,6 +258,34 @@ test('ciem.account_overview counts as the findings and compliance results do', a
 });
 
 describe('ciem.over_privileged_findings', () => {
+  test('holds the findings of ciem.findings in its categories, suppressions included', async () => {
+    const [suppressed] = await rowsOf<{ finding_id: string }>(
+      "SELECT finding_id FROM ciem.findings WHERE category = 'privilege_escalation' ORDER BY finding_id LIMIT 1"
+    );
+    await database().db.client.query(
+      "INSERT INTO ciem.suppressions (finding_id, reason) VALUES ($1, 'accepted for the test')",
+      [suppressed.finding_id]
+    );
+    try {
+      const differences = await rowsOf(
+        `(SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.over_privileged_findings
+          EXCEPT SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.findings)
+         UNION ALL
+         (SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.findings
+           WHERE category IN ('admin_equivalent', 'privilege_escalation', 'data_exfiltration', 'credentials_exposure', 'resource_exposure', 'infrastructure_modification')
+          EXCEPT SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.over_privileged_findings)`
+      );
+      const marked = await rowsOf('SELECT suppressed FROM ciem.over_privileged_findings WHERE finding_id = $1', [
+        suppressed.finding_id,
+      ]);
+
+      expect(differences).toEqual([]);
+      expect(marked).toEqual([{ suppressed: true }]);
+    } finally {
+      await database().db.client.query('DELETE FROM ciem.suppressions WHERE finding_id = $1', [suppressed.finding_id]);
+    }
+  });
+
   test('names the granting policies of an admin, not its conditional denies', async () => {
     const rows = await rowsOf(
       'SELECT category, method, granting_policies FROM ciem.over_privileged_findings WHERE identity_arn = $1',

@@ -90,7 +90,7 @@ export function variablesOf(dashboard: Dashboard): DashboardVariable[] {
   return dashboard.templating?.list ?? [];
 }
 
-/** The SQL of a query variable: the query string, or the query field of a query object. */
+/** Returns the SQL of a query variable: the query string, or the query field of a query object. */
 export function variableSql(variable: DashboardVariable): string | undefined {
   if (typeof variable.query === 'string') {
     return variable.query;

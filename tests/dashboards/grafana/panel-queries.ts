@@ -21,7 +21,7 @@ export interface QueryOutcome {
   rows: Array<Record<string, unknown>>;
 }
 
-/** Every SQL target of every panel of a dashboard. */
+/** Lists every SQL target of every panel of a dashboard. */
 export function panelQueries({ file, dashboard }: DashboardFile): PanelQuery[] {
   return allPanels(dashboard.panels).flatMap((panel) =>
     (panel.targets ?? [])
@@ -36,7 +36,7 @@ export function panelQueries({ file, dashboard }: DashboardFile): PanelQuery[] {
   );
 }
 
-/** The SQL that reaches PostgreSQL for a panel target. */
+/** Builds the SQL that reaches PostgreSQL for a panel target. */
 export function panelSql(
   query: PanelQuery,
   variables: ReadonlyMap<string, ResolvedVariable>,

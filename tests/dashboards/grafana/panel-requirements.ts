@@ -43,7 +43,7 @@ export function isIdentityArn(value: unknown): boolean {
   return typeof value === 'string' && identityArnPattern.test(value);
 }
 
-/** The columns a panel's configuration names, each with what names it. */
+/** Lists the columns that a panel's configuration names, each with the setting that names it. */
 export function namedColumns(panel: DashboardPanel): Array<{ column: string; by: string }> {
   const named: Array<{ column: string; by: string }> = [];
 
@@ -116,8 +116,8 @@ export function resultProblems(panel: DashboardPanel, format: string | undefined
   return problems;
 }
 
-// The datasource's time series format needs a time column; it converts the other columns to numbers, keeps text
-// columns as labels and fails on any other type; long frames (with a label column) must be sorted by time.
+// The datasource's time series format needs a time column. It converts the other columns to numbers, keeps text
+// columns as labels and fails on any other type, and long frames (with a label column) must be sorted by time.
 function timeSeriesProblems(outcome: QueryOutcome): string[] {
   const problems: string[] = [];
   const timeField = outcome.fields.find((field) => field.name === 'time');

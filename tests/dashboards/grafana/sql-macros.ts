@@ -1,7 +1,7 @@
 // Server-side macro expansion of Grafana's PostgreSQL datasource, which runs on the interpolated SQL that the browser
 // sends. Sources (read for this file): grafana/grafana pkg/tsdb/grafana-postgresql-datasource/macros.go (the macro
 // engine) and sqleng/sql_engine.go (Interpolate: the global $__interval and $__unixEpochFrom() substitutions, which
-// run first). Only what the macros need of Go's formatting is reproduced; unsupported input throws, so that a
+// run first). Only what the macros need of Go's formatting is reproduced. Unsupported input throws, so that a
 // dashboard that needs more fails its test instead of passing with a wrong expansion.
 
 export interface TimeRange {

@@ -6,7 +6,7 @@
 
 export type VariableValue = string | string[];
 
-/** A dashboard variable after Grafana resolved its value, as the interpolation sees it. */
+/** A dashboard variable after Grafana resolved its value, as the interpolation reads it. */
 export interface ResolvedVariable {
   name: string;
   type: string;
@@ -18,7 +18,7 @@ export interface ResolvedVariable {
   text: VariableValue;
 }
 
-/** A place in a query that names a variable, with the format it asks for. */
+/** A place in a query that names a variable, with the format it names. */
 export interface VariableUsage {
   match: string;
   name: string;
@@ -69,7 +69,7 @@ function sqlDatasourceFormat(variable: ResolvedVariable): string {
   return variable.value.replace(/'/g, "''");
 }
 
-/** The formats of Grafana's format registry that SQL and data links can use. */
+/** Formats a value as the format of Grafana's format registry with that id does, for the formats SQL and links use. */
 export function formatValue(variable: ResolvedVariable, format: string): string {
   const { value } = variable;
   switch (format) {
@@ -93,7 +93,7 @@ export function formatValue(variable: ResolvedVariable, format: string): string 
       return Array.isArray(variable.text) ? variable.text.join(' + ') : variable.text;
     case 'queryparam':
       // NOTE: Grafana builds this from the variable's URL state with urlUtil.toUrlParams, which leaves a few
-      // characters (such as $ , : @) unencoded; the values of the dashboards' ds variable (datasource uids) have none.
+      // characters (such as $ , : @) unencoded. The values of the dashboards' ds variable (datasource uids) have none.
       return (Array.isArray(value) ? value : [value])
         .map((item) => `var-${variable.name}=${encodeURIComponentStrict(item)}`)
         .join('&');

@@ -77,7 +77,7 @@ export async function resolveVariables(
   return { variables, options, executedSql };
 }
 
-/** The SQL a query variable sends: interpolated with the variables before it, then macro-expanded. */
+/** Builds the SQL a query variable sends: interpolated with the variables before it, then macro-expanded. */
 export function variableQuerySql(
   variable: DashboardVariable,
   resolved: ReadonlyMap<string, ResolvedVariable>,
@@ -133,7 +133,7 @@ function currentValues(variable: DashboardVariable): string[] {
 function chooseValue(
   variable: DashboardVariable,
   options: VariableOption[],
-  given: VariableValue | undefined
+  fromUrl: VariableValue | undefined
 ): ResolvedVariable {
   const multi = variable.multi === true;
   const includeAll = variable.includeAll === true;
@@ -148,8 +148,8 @@ function chooseValue(
   const textOf = (value: string) => options.find((option) => option.value === value)?.text ?? value;
 
   // A value from the URL survives the first validation even when it is not an option.
-  if (given !== undefined) {
-    const values = Array.isArray(given) ? given : [given];
+  if (fromUrl !== undefined) {
+    const values = Array.isArray(fromUrl) ? fromUrl : [fromUrl];
     if (values[0] === allValue && includeAll) {
       return resolved(allValue, 'All');
     }
