@@ -2,7 +2,8 @@
 // sends. Sources (read for this file): grafana/grafana pkg/tsdb/grafana-postgresql-datasource/macros.go (the macro
 // engine) and sqleng/sql_engine.go (Interpolate: the global $__interval and $__unixEpochFrom() substitutions, which
 // run first). Only what the macros need of Go's formatting is reproduced. Unsupported input throws, so that a
-// dashboard that needs more fails its test instead of passing with a wrong expansion.
+// dashboard that needs more fails its test instead of passing with a wrong expansion. Newer versions of macros.go
+// also strip SQL comments before the expansion; the dashboards' SQL has none (tests/dashboards/bundling.test.ts).
 
 export interface TimeRange {
   from: Date;
