@@ -30,6 +30,8 @@ export default defineConfig([
       '**/dist/',
       // Compiled command line tool (npm run build:cli).
       'lib/',
+      // Browser harness bundle (tests/browser/harness/bundle.ts).
+      '.harness/',
       // Managed by @grafana/create-plugin; extended through the root files instead.
       '.config/',
       '**/artifacts/',

@@ -14,7 +14,12 @@ const config = async (env: Env): Promise<Configuration> => {
     patterns: [{ from: '*.json', context: path.resolve(process.cwd(), 'dashboards'), to: 'dashboards' }],
   });
 
-  return merge(baseConfig, { plugins: [copyDashboards] });
+  // The scaffold copies the logos of the root plugin.json only; each nested panel names its own img/logo.svg.
+  const copyPanelLogos = new CopyWebpackPlugin({
+    patterns: [{ from: 'panels/*/img/*.svg', context: path.resolve(process.cwd(), 'src'), to: '.' }],
+  });
+
+  return merge(baseConfig, { plugins: [copyDashboards, copyPanelLogos] });
 };
 
 export default config;

@@ -1,4 +1,5 @@
 import { dashboardQueryTargetMs } from './dashboard-queries';
+import { count, milliseconds } from './format';
 import type { ScaleResult } from './result';
 
 /** Renders, per scale, the latency of every dashboard query, slowest first, marking those over the target. */
@@ -9,7 +10,7 @@ export function renderDashboardQueries(results: ScaleResult[]): string[] {
     if (outcome === undefined) {
       continue;
     }
-    lines.push(`### Dashboard queries at ${result.identities.toLocaleString('en-GB')} identities`, '');
+    lines.push(`### Dashboard queries at ${count(result.identities)} identities`, '');
     if (!outcome.ok) {
       lines.push(`Missing: ${outcome.reason}`, '');
       continue;
@@ -24,9 +25,10 @@ export function renderDashboardQueries(results: ScaleResult[]): string[] {
     );
     lines.push('| dashboard | query | rows | p50 | p95 | max |', '|---|---|---:|---:|---:|---:|');
     for (const timing of [...timings].sort((a, b) => b.p95Ms - a.p95Ms)) {
-      const p95 = `${timing.p95Ms.toFixed(1)} ms${timing.p95Ms > dashboardQueryTargetMs ? ' (over target)' : ''}`;
+      const p95 = `${milliseconds(timing.p95Ms)}${timing.p95Ms > dashboardQueryTargetMs ? ' (over target)' : ''}`;
+      const query = timing.query.replace(/\|/g, '\\|');
       lines.push(
-        `| ${timing.dashboard} | ${timing.query.replace(/\|/g, '\\|')} | ${timing.rows.toLocaleString('en-GB')} | ${timing.p50Ms.toFixed(1)} ms | ${p95} | ${timing.maxMs.toFixed(1)} ms |`
+        `| ${timing.dashboard} | ${query} | ${count(timing.rows)} | ${milliseconds(timing.p50Ms)} | ${p95} | ${milliseconds(timing.maxMs)} |`
       );
     }
     lines.push('');

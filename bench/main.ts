@@ -16,6 +16,7 @@ interface BenchOptions {
   seed: number;
   explainSamples: number;
   effectivePermissionSamples: number;
+  findingReadSamples: number;
   corpus: string;
   timeout: number;
   json?: string;
@@ -54,6 +55,12 @@ async function main(argv: string[]): Promise<number> {
       'identities for which ciem.effective_permissions is timed per scale',
       parseCount,
       20
+    )
+    .option(
+      '--finding-read-samples <n>',
+      'reads timed per finding view, filtered to an account and to an identity, per scale',
+      parseCount,
+      40
     )
     .option('--corpus <file>', 'JSON array of AWS-managed policies {name, arn, document}', defaultCorpusPath)
     .option('--timeout <minutes>', 'stop a scale that runs longer than this and record it as missing', parseCount, 90)
@@ -96,6 +103,7 @@ function runScaleProcess(identities: number, options: BenchOptions): Promise<Sca
     corpusPath: options.corpus,
     explainSamples: options.explainSamples,
     effectivePermissionSamples: options.effectivePermissionSamples,
+    findingReadSamples: options.findingReadSamples,
     keepData: options.keepData,
   };
   return new Promise((resolve) => {

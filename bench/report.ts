@@ -1,4 +1,6 @@
 import type { CpuUse } from './cpu-contention';
+import { renderFindings } from './findings-report';
+import { bytes, count, milliseconds, seconds } from './format';
 import { renderDashboardQueries } from './dashboard-report';
 import type { MachineDescription } from './machine';
 import type { Outcome } from './outcome';
@@ -64,6 +66,7 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
     lines.push(...renderGrowth(results), '');
   }
 
+  lines.push(...renderFindings(results));
   lines.push(...renderDashboardQueries(results));
 
   for (const result of results) {
@@ -179,6 +182,8 @@ function missingReasons(runs: ScaleRun[]): string[] {
       ['refresh', result.refresh],
       ['explain', result.explain],
       ['effective_permissions', result.effectivePermissions],
+      ['refresh steps', result.refreshSplit],
+      ['finding reads', result.findingReads],
     ];
     for (const [name, outcome] of outcomes) {
       if (!outcome.ok) {
@@ -197,27 +202,4 @@ function materialisedBytes(result: ScaleResult): number {
 
 function ciemBytes(result: ScaleResult): number {
   return result.relations.reduce((sum, relation) => sum + relation.bytes, 0);
-}
-
-function count(value: number): string {
-  return Math.round(value).toLocaleString('en-GB');
-}
-
-function seconds(value: number): string {
-  return value < 10 ? `${value.toFixed(2)} s` : `${value.toFixed(1)} s`;
-}
-
-function milliseconds(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
-/** Binary units (1 MiB = 1,048,576 bytes), as pg_size_pretty and free -h use. */
-function bytes(value: number): string {
-  if (value >= 1024 ** 3) {
-    return `${(value / 1024 ** 3).toFixed(2)} GiB`;
-  }
-  if (value >= 1024 ** 2) {
-    return `${(value / 1024 ** 2).toFixed(1)} MiB`;
-  }
-  return `${(value / 1024).toFixed(0)} KiB`;
 }

@@ -1,4 +1,5 @@
 import type { CpuUse } from './cpu-contention';
+import type { FindingRead, RefreshSplit } from './findings';
 import type { DashboardQuerySummary } from './dashboard-queries';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
 import type { Outcome } from './outcome';
@@ -35,12 +36,16 @@ export interface ScaleResult {
   migrateRefreshSeconds: number | null;
   /** `SELECT ciem.refresh()` after migrate: every view recomputed with CONCURRENTLY, readers unblocked. */
   refresh: Outcome<{ seconds: number }>;
+  /** That refresh's steps from ciem.refresh_steps: the engine's relations and the findings'. */
+  refreshSplit: Outcome<RefreshSplit>;
   /** Tables and materialised views of schema ciem after the refreshes. */
   relations: RelationSize[];
   /** Size of the CloudQuery-shaped source tables the importer wrote. */
   sourceBytes: number;
   explain: Outcome<ExplainSummary>;
   effectivePermissions: Outcome<EffectivePermissionsSummary>;
+  /** Every finding view read filtered to one account and to one identity. */
+  findingReads: Outcome<FindingRead[]>;
   /** Every query of the bundled dashboards; absent in results written before it was measured. */
   dashboardQueries?: Outcome<DashboardQuerySummary>;
   serverMemory: {

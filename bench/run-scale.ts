@@ -14,6 +14,7 @@ import {
   measureRelations,
   timeRefresh,
 } from './measure';
+import { measureFindingReads, readRefreshSplit } from './findings';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
 import { CpuContentionMeter } from './cpu-contention';
@@ -31,6 +32,7 @@ export interface ScaleOptions {
   corpusPath?: string;
   explainSamples: number;
   effectivePermissionSamples: number;
+  findingReadSamples: number;
   keepData: boolean;
 }
 
@@ -103,6 +105,11 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     });
     const refreshMemory = sampler.stop();
     const refreshCpu = cpu.stop();
+    const refreshSplit = await whenDefined(
+      refresh.ok ? measured(true) : missing(refresh.reason),
+      'ciem.refresh_steps',
+      () => withClient(bench, readRefreshSplit)
+    );
 
     step('measuring relation sizes');
     const relations = await withClient(bench, measureRelations);
@@ -111,12 +118,25 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     sampler.start();
     cpu.start();
     const { explain, effectivePermissions } = await measureQueries(bench, engine, options, identityArns, step);
+    const findingReads = await whenDefined(
+      refresh.ok ? measured(true) : missing(refresh.reason),
+      'finding reads',
+      () => {
+        step(`timing finding reads by account and by identity, ${options.findingReadSamples} of each per view`);
+        const random = new Random(options.seed).fork('finding reads');
+        return withClient(bench, (client) =>
+          measureFindingReads(client, identityArns, options.findingReadSamples, random)
+        );
+      }
+    );
     const queryMemory = sampler.stop();
     const queryCpu = cpu.stop();
     const queried = explain.ok || effectivePermissions.ok;
     step('timing the dashboard queries');
-    const dashboardQueries = await whenDefined(measured(true), 'dashboard queries', () =>
-      withClient(bench, (client) => measureDashboardQueries(client))
+    const dashboardQueries = await whenDefined(
+      refresh.ok ? measured(true) : missing(refresh.reason),
+      'dashboard queries',
+      () => withClient(bench, (client) => measureDashboardQueries(client))
     );
 
     step('done; stopping PostgreSQL');
@@ -130,10 +150,12 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       migrateSeconds,
       migrateRefreshSeconds,
       refresh,
+      refreshSplit,
       relations,
       sourceBytes,
       explain,
       effectivePermissions,
+      findingReads,
       dashboardQueries,
       serverMemory: {
         load: loadMemory,

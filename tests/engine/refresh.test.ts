@@ -64,3 +64,16 @@ test('openciem refresh on a database without ciem says to migrate', async () => 
     await empty.drop();
   }
 });
+
+test('refresh times each step', async () => {
+  await db.client.query('SELECT ciem.refresh()');
+
+  const steps = await db.client.query(
+    `SELECT position, relation_name, duration_ms >= 0 AS timed
+       FROM ciem.refresh_steps
+      WHERE refresh_started_at = (SELECT max(started_at) FROM ciem.refresh_log)
+      ORDER BY position`
+  );
+  const relations = await db.client.query('SELECT position, relation_name, true AS timed FROM ciem.refresh_relations ORDER BY position');
+  expect(steps.rows).toEqual([...relations.rows, { position: 1000, relation_name: 'refresh_findings', timed: true }]);
+});

@@ -71,6 +71,33 @@ test('resolved finding comes back', async () => {
   expect(back.rows[0]).toEqual({ first_seen: first.rows[0].first_seen, resolved_at: null });
 });
 
+test('unchanged findings are not rewritten', async () => {
+  await sql('SELECT ciem.refresh_findings()');
+  const before = await sql('SELECT finding_id, xmin::text AS version FROM ciem.finding_records ORDER BY finding_id');
+
+  await sql('SELECT ciem.refresh_findings()');
+
+  const after = await sql('SELECT finding_id, xmin::text AS version FROM ciem.finding_records ORDER BY finding_id');
+  expect(before.rows.length).toBeGreaterThan(0);
+  expect(after.rows).toEqual(before.rows);
+});
+
+test('resolved finding keeps its last refresh', async () => {
+  const [finding] = await findingsOf(db.client, reader);
+  await sql('SELECT ciem.refresh()');
+  const lastRefresh = await sql('SELECT last_seen FROM ciem.findings WHERE finding_id = $1', [finding.finding_id]);
+
+  await sql("UPDATE public.aws_iam_user_policies SET policy_document = '{\"Version\":\"2012-10-17\",\"Statement\":[]}'");
+  await sql('SELECT ciem.refresh()');
+
+  const record = await sql('SELECT last_seen, resolved_at FROM ciem.finding_records WHERE finding_id = $1', [finding.finding_id]);
+  expect(record.rows[0].last_seen).toEqual(lastRefresh.rows[0].last_seen);
+  expect(record.rows[0].resolved_at.getTime()).toBeGreaterThan(lastRefresh.rows[0].last_seen.getTime());
+
+  await sql(`UPDATE public.aws_iam_user_policies SET policy_document = $1`, [JSON.stringify(doc(allow('s3:GetObject')))]);
+  await sql('SELECT ciem.refresh()');
+});
+
 test('invalid settings', async () => {
   await sql("UPDATE ciem.settings SET value = '90d' WHERE key = 'unused_days'");
   await expect(sql("SELECT ciem.setting_days('unused_days')")).rejects.toThrow('setting unused_days has value 90d, which is not a whole number of days');

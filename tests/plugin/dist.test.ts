@@ -133,6 +133,29 @@ describe('dist/plugin.json', () => {
   });
 });
 
+describe('nested panel plugins', () => {
+  const panels = [
+    { id: 'openciem-trustgraph-panel', folder: 'panels/trustgraph' },
+    { id: 'openciem-permissionmatrix-panel', folder: 'panels/permissionmatrix' },
+  ];
+
+  test.each(panels)('$id is built into $folder', ({ id, folder }) => {
+    const plugin = readJson<PluginJson>(path.join(distDir, folder, 'plugin.json'));
+
+    expect({ id: plugin.id, type: plugin.type }).toEqual({ id, type: 'panel' });
+    expect(existsSync(path.join(distDir, folder, 'module.js'))).toBe(true);
+    expect(existsSync(path.join(distDir, folder, plugin.info.logos.small))).toBe(true);
+    expect(readFileSync(path.join(distDir, folder, 'plugin.json'), 'utf8')).not.toMatch(/%(VERSION|TODAY|PLUGIN_ID)%/);
+  });
+
+  test.each(panels)('$id is included by the app', ({ folder }) => {
+    const app = readJson<PluginJson>(path.join(distDir, 'plugin.json'));
+    const include = app.includes.find((candidate) => candidate.type === 'panel' && candidate.path === `${folder}/plugin.json`);
+
+    expect(include).toBeDefined();
+  });
+});
+
 describe('dist/module.js', () => {
   test('exists', () => {
     expect(existsSync(path.join(distDir, 'module.js'))).toBe(true);

@@ -146,7 +146,7 @@ describe('migrate with CloudQuery tables in another schema', () => {
     ]);
     const binding = await db.client.query("SELECT DISTINCT source_schema FROM ciem.source_bindings");
     expect(binding.rows).toEqual([{ source_schema: 'cloudquery' }]);
-  });
+  }, 60_000);
 
   test('DATABASE_URL works when --database-url is absent', () => {
     const result = runCli(['migrate', '--source-schema', 'cloudquery'], { DATABASE_URL: db.url });

@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core';
+
+import type { HarnessEntry } from '../../../src/test/harness/registry';
+import { launchChromium, openHarnessPage, type PageProblems, type Theme } from './browser';
+import { buildHarnessBundle } from './bundle';
+import { startHarnessServer, type HarnessServer } from './server';
+
+export const THEMES: Theme[] = ['dark', 'light'];
+
+/** Time an entry may take to show its data; the slowest, the permission matrix, took about 2 s in a local run. */
+const READY_TIMEOUT_MS = 30_000;
+
+export interface HarnessSession {
+  server: HarnessServer;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+export interface OpenedEntry {
+  page: Page;
+  problems: PageProblems;
+  close(): Promise<void>;
+}
+
+/** Builds the harness bundle, starts the harness server on the database at `databaseUrl`, and launches Chromium. */
+export async function startHarnessSession(databaseUrl: string): Promise<HarnessSession> {
+  await buildHarnessBundle();
+  const server = await startHarnessServer(databaseUrl);
+
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+
+  return {
+    server,
+    browser,
+    stop: async () => {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Opens an entry's route in a new page of the given theme and waits until it shows its data. */
+export async function openEntry(session: HarnessSession, entry: HarnessEntry, theme: Theme): Promise<OpenedEntry> {
+  const { page, problems } = await openHarnessPage(session.browser, theme);
+  await page.goto(`${session.server.url}${entry.route}`);
+  await page.waitForSelector(entry.readySelector, { timeout: READY_TIMEOUT_MS });
+
+  return { page, problems, close: () => page.context().close() };
+}
+
+/** Saves a PNG of the entry: the panel for a panel entry, the visible part of the page otherwise. */
+export async function screenshotEntry(page: Page, entry: HarnessEntry, file: string): Promise<void> {
+  if (entry.kind === 'panel') {
+    await page.locator(`[data-harness-panel="${entry.id}"]`).screenshot({ path: file });
+    return;
+  }
+
+  await page.screenshot({ path: file });
+}
