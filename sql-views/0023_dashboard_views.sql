@@ -281,44 +281,39 @@ COMMENT ON FUNCTION ciem.account_overview(text[]) IS
     'One row per given account with identities: identity counts, open unsuppressed findings of the main categories, and the CIS pass rate (percent of decided results, NULL when none).';
 
 -- The over-privilege findings with what the dashboard table shows beside the evidence: the method
--- (escalation method id, role chain or the actions found) and the policies whose Allow statements
--- the evidence names.
--- It reads ciem.finding_records once, with the open and suppressed rules of ciem.findings, because
--- joining ciem.findings to the table for the finding key scanned the whole table a second time.
+-- and the policies whose Allow statements the evidence names. Escalation evidence names its method:
+-- the method id, or assume-role-chain for a chain of role assumptions.
 CREATE VIEW ciem.over_privileged_findings AS
-SELECT r.finding_id,
-       r.cloud,
-       r.account_id,
-       r.identity_arn,
-       r.identity_type,
-       regexp_replace(r.identity_arn, '^.*/', '') AS identity_name,
-       r.category,
-       r.severity,
-       sv.rank AS severity_rank,
-       r.title,
-       CASE r.category
-           WHEN 'privilege_escalation' THEN r.finding_key
+SELECT f.finding_id,
+       f.cloud,
+       f.account_id,
+       f.identity_arn,
+       f.identity_type,
+       regexp_replace(f.identity_arn, '^.*/', '') AS identity_name,
+       f.category,
+       f.severity,
+       f.severity_rank,
+       f.title,
+       CASE f.category
+           WHEN 'privilege_escalation' THEN f.evidence ->> 'method'
            WHEN 'admin_equivalent' THEN 'every action on every resource'
-           ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text(r.evidence -> 'action_sample')), ', ')
+           ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text(f.evidence -> 'action_sample')), ', ')
        END AS method,
        -- Admin findings list the granting statements in granting, and the other categories list them per
        -- action in allowing. Conditions and boundaries name policies too, but they do not grant.
        ARRAY(SELECT DISTINCT g.name #>> '{}'
-               FROM (SELECT jsonb_path_query(r.evidence, 'lax $.granting[*].policy_name')
+               FROM (SELECT jsonb_path_query(f.evidence, 'lax $.granting[*].policy_name')
                      UNION ALL
-                     SELECT jsonb_path_query(r.evidence, 'lax $.actions[*].allowing[*].policy_name')) AS g(name)
+                     SELECT jsonb_path_query(f.evidence, 'lax $.actions[*].allowing[*].policy_name')) AS g(name)
               WHERE jsonb_typeof(g.name) = 'string'
               ORDER BY 1) AS granting_policies,
-       r.evidence,
-       r.first_seen,
-       r.last_seen,
-       s.finding_id IS NOT NULL AS suppressed,
-       s.reason AS suppression_reason
-  FROM ciem.finding_records r
-  JOIN ciem.severities sv ON sv.severity = r.severity
-  LEFT JOIN ciem.suppressions s ON s.finding_id = r.finding_id AND (s.expires_at IS NULL OR s.expires_at > now())
- WHERE r.resolved_at IS NULL
-   AND r.category IN ('admin_equivalent', 'privilege_escalation', 'data_exfiltration', 'credentials_exposure',
+       f.evidence,
+       f.first_seen,
+       f.last_seen,
+       f.suppressed,
+       f.suppression_reason
+  FROM ciem.findings f
+ WHERE f.category IN ('admin_equivalent', 'privilege_escalation', 'data_exfiltration', 'credentials_exposure',
                       'resource_exposure', 'infrastructure_modification');
 
 COMMENT ON VIEW ciem.over_privileged_findings IS

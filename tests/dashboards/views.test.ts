@@ -268,12 +268,12 @@ describe('ciem.over_privileged_findings', () => {
     );
     try {
       const differences = await rowsOf(
-        `(SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.over_privileged_findings
-          EXCEPT SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.findings)
+        `(SELECT finding_id, severity, suppressed, suppression_reason, last_seen FROM ciem.over_privileged_findings
+          EXCEPT SELECT finding_id, severity, suppressed, suppression_reason, last_seen FROM ciem.findings)
          UNION ALL
-         (SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.findings
+         (SELECT finding_id, severity, suppressed, suppression_reason, last_seen FROM ciem.findings
            WHERE category IN ('admin_equivalent', 'privilege_escalation', 'data_exfiltration', 'credentials_exposure', 'resource_exposure', 'infrastructure_modification')
-          EXCEPT SELECT finding_id, severity, suppressed, suppression_reason FROM ciem.over_privileged_findings)`
+          EXCEPT SELECT finding_id, severity, suppressed, suppression_reason, last_seen FROM ciem.over_privileged_findings)`
       );
       const marked = await rowsOf('SELECT suppressed FROM ciem.over_privileged_findings WHERE finding_id = $1', [
         suppressed.finding_id,
