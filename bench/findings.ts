@@ -44,7 +44,11 @@ export async function readRefreshSplit(client: Client): Promise<RefreshSplit> {
     throw new Error('ciem.refresh_steps is empty: no ciem.refresh() has finished since migration 0021');
   }
 
-  const steps = result.rows.map((row) => ({ position: row.position, name: row.relation_name, seconds: row.duration_ms / 1000 }));
+  const steps = result.rows.map((row) => ({
+    position: row.position,
+    name: row.relation_name,
+    seconds: row.duration_ms / 1000,
+  }));
   const total = (wanted: (step: RefreshStep) => boolean) =>
     steps.filter(wanted).reduce((sum, step) => sum + step.seconds, 0);
   return {
@@ -66,7 +70,9 @@ export async function measureFindingReads(
   samples: number,
   random: Random
 ): Promise<FindingRead[]> {
-  const sources = await client.query<{ relation: string }>('SELECT relation FROM ciem.finding_sources ORDER BY relation');
+  const sources = await client.query<{ relation: string }>(
+    'SELECT relation FROM ciem.finding_sources ORDER BY relation'
+  );
   const views = ['ciem.findings', 'ciem.new_findings', ...sources.rows.map((row) => row.relation)];
   const accounts = [...new Set(identityArns.map((arn) => arn.split(':')[4]))];
 

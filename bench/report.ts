@@ -1,6 +1,7 @@
 import type { CpuUse } from './cpu-contention';
 import { renderFindings } from './findings-report';
 import { bytes, count, milliseconds, seconds } from './format';
+import { renderDashboardQueries } from './dashboard-report';
 import type { MachineDescription } from './machine';
 import type { Outcome } from './outcome';
 import type { ScaleResult } from './result';
@@ -70,6 +71,7 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
   }
 
   lines.push(...renderFindings(results));
+  lines.push(...renderDashboardQueries(results));
 
   for (const result of results) {
     lines.push(`### Schema ciem at ${count(result.identities)} identities`, '');

@@ -2,6 +2,7 @@ import type { CpuUse } from './cpu-contention';
 import type { FindingRead, RefreshSplit } from './findings';
 import type { IdentityListSummary } from './identity-list';
 import type { IdentityTreeSummary } from './identity-tree';
+import type { DashboardQuerySummary } from './dashboard-queries';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
 import type { Outcome } from './outcome';
 import type { ServerMemoryPeak } from './process-memory';
@@ -51,6 +52,8 @@ export interface ScaleResult {
   identityList: Outcome<IdentityListSummary>;
   /** The Identity page's permission tree for an identity with AdministratorAccess. */
   identityTree: Outcome<IdentityTreeSummary>;
+  /** Every query of the bundled dashboards; absent in results written before it was measured. */
+  dashboardQueries?: Outcome<DashboardQuerySummary>;
   serverMemory: {
     load: ServerMemoryPeak;
     migrate: ServerMemoryPeak;

@@ -20,6 +20,7 @@ import { findAdministrator, measureIdentityTree } from './identity-tree';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
 import { CpuContentionMeter } from './cpu-contention';
+import { measureDashboardQueries } from './dashboard-queries';
 import { ServerMemorySampler } from './process-memory';
 import { Random } from './random';
 import type { OrganisationSummary, ScaleMessage, ScaleResult } from './result';
@@ -106,8 +107,10 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     });
     const refreshMemory = sampler.stop();
     const refreshCpu = cpu.stop();
-    const refreshSplit = await whenDefined(refresh.ok ? measured(true) : missing(refresh.reason), 'ciem.refresh_steps', () =>
-      withClient(bench, readRefreshSplit)
+    const refreshSplit = await whenDefined(
+      refresh.ok ? measured(true) : missing(refresh.reason),
+      'ciem.refresh_steps',
+      () => withClient(bench, readRefreshSplit)
     );
 
     step('measuring relation sizes');
@@ -125,6 +128,12 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const queryMemory = sampler.stop();
     const queryCpu = cpu.stop();
     const queried = explain.ok || effectivePermissions.ok;
+    step('timing the dashboard queries');
+    const dashboardQueries = await whenDefined(
+      refresh.ok ? measured(true) : missing(refresh.reason),
+      'dashboard queries',
+      () => withClient(bench, (client) => measureDashboardQueries(client))
+    );
 
     step('done; stopping PostgreSQL');
     return {
@@ -145,6 +154,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       findingReads,
       identityList,
       identityTree,
+      dashboardQueries,
       serverMemory: {
         load: loadMemory,
         migrate: migrateMemory,
