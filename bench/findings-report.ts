@@ -39,10 +39,17 @@ function renderFindingReads(result: ScaleResult): string[] {
     return [`Finding reads missing: ${result.findingReads.reason}`, ''];
   }
   const reads = result.findingReads.value;
-  const worst = reads.reduce((slowest, read) => (read.p95Ms > slowest.p95Ms ? read : slowest), reads[0]);
+  // The target applies to what the dashboards and pages read: one identity's findings, and an
+  // account's count with its first page. Fetching an account's every row is listed beside them.
+  const targeted = reads.filter((read) => read.filter !== 'account');
+  const worst = targeted.reduce((slowest, read) => (read.p95Ms > slowest.p95Ms ? read : slowest), targeted[0]);
+  const whole = reads.filter((read) => read.filter === 'account');
+  const worstWhole = whole.reduce((slowest, read) => (read.p95Ms > slowest.p95Ms ? read : slowest), whole[0]);
   const lines = [
-    `Reads of each finding view filtered to one account or one identity, every row fetched: slowest p95 ` +
-      `${milliseconds(worst.p95Ms)} (${worst.view} by ${worst.filter}; target: at most ${findingReadTargetMs} ms).`,
+    `Reads of each finding view filtered to one identity, and to one account as a table reads it (row count and ` +
+      `first 100 rows by severity): slowest p95 ${milliseconds(worst.p95Ms)} (${worst.view} by ${worst.filter}; ` +
+      `target: at most ${findingReadTargetMs} ms). Fetching every row of an account: slowest p95 ` +
+      `${milliseconds(worstWhole.p95Ms)} (${worstWhole.view}, ${worstWhole.meanRows.toFixed(0)} rows).`,
     '',
     '| view | filter | samples | mean rows | p50 | p95 |',
     '|---|---|---:|---:|---:|---:|',

@@ -159,7 +159,8 @@ describe('CIS 1.16 no attached "*:*" policy', () => {
     const missing = rows.find((row) => row.resource === 'arn:aws:iam::aws:policy/NotSynced')!;
     expect(missing.status).toBe('unknown');
     expect(missing.evidence.missing).toContain('default version');
-  });
+    // A whole refresh runs inside this test.
+  }, 60_000);
 });
 
 // Audit 1.17: list-entities-for-policy on AWSSupportAccess shows a non-empty PolicyRoles.
