@@ -24,10 +24,10 @@ for (const dashboard of readBundledDashboards()) {
     // A title with a variable, such as ${identity:text}, is shown interpolated; the panel error check below covers it.
     const titled = allPanels(dashboard).filter((panel) => !panel.title.includes('$'));
     for (const panel of titled) {
-      const shown = dashboardPage.getPanelByTitle(panel.title);
-      await shown.scrollIntoView();
-      await expect(shown.locator, `panel "${panel.title}"`).toBeVisible();
-      await expect(shown.getErrorIcon(), `error icon of panel "${panel.title}"`).toHaveCount(0);
+      const onScreen = dashboardPage.getPanelByTitle(panel.title);
+      await onScreen.scrollIntoView();
+      await expect(onScreen.locator, `panel "${panel.title}"`).toBeVisible();
+      await expect(onScreen.getErrorIcon(), `error icon of panel "${panel.title}"`).toHaveCount(0);
     }
 
     await expect(dashboardPage).not.toHavePanelErrors();

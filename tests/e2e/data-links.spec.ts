@@ -36,8 +36,8 @@ test.describe('identity links', () => {
 });
 
 /**
- * Clicks a table cell that has a data link and follows the link. Grafana's table opens a cell with one link directly;
- * with several, it shows them in a menu first, so the spec clicks the link of that title when the menu appears.
+ * Clicks a table cell that has a data link and follows the link. Grafana's table follows a cell's only link at once.
+ * A cell with several links opens a menu first, and then the spec clicks the link with this title.
  */
 async function followDataLink(page: Page, cell: Locator, linkTitle: string): Promise<void> {
   const startUrl = page.url();
