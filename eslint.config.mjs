@@ -71,7 +71,7 @@ export default defineConfig([
   },
   {
     // ESLint lints only JavaScript files unless a configuration names other files.
-    files: ['webpack.config.ts', 'cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.ts'],
+    files: ['webpack.config.ts', 'playwright.config.ts', 'cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.ts'],
   },
   {
     // The JSON language of @eslint/json replaces the JavaScript parser, so the base rules do not apply.

@@ -32,6 +32,8 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      // The end-to-end suite needs the Grafana of docker compose and runs with npm run e2e, never with npm test.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/e2e/'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
     },

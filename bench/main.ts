@@ -17,6 +17,7 @@ interface BenchOptions {
   explainSamples: number;
   effectivePermissionSamples: number;
   findingReadSamples: number;
+  identityPageLoads: number;
   corpus: string;
   timeout: number;
   json?: string;
@@ -62,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
       parseCount,
       40
     )
+    .option(
+      '--identity-page-loads <n>',
+      'timed loads of the Identity page of an admin-equivalent identity in the browser harness, per scale',
+      parseCount,
+      10
+    )
     .option('--corpus <file>', 'JSON array of AWS-managed policies {name, arn, document}', defaultCorpusPath)
     .option('--timeout <minutes>', 'stop a scale that runs longer than this and record it as missing', parseCount, 90)
     .option('--json <file>', 'also write the raw results to this file as JSON')
@@ -104,6 +111,7 @@ function runScaleProcess(identities: number, options: BenchOptions): Promise<Sca
     explainSamples: options.explainSamples,
     effectivePermissionSamples: options.effectivePermissionSamples,
     findingReadSamples: options.findingReadSamples,
+    identityPageLoads: options.identityPageLoads,
     keepData: options.keepData,
   };
   return new Promise((resolve) => {

@@ -2,6 +2,7 @@ import type { CpuUse } from './cpu-contention';
 import { renderFindings } from './findings-report';
 import { bytes, count, milliseconds, seconds } from './format';
 import { renderDashboardQueries } from './dashboard-report';
+import { renderIdentityPage } from './identity-page-report';
 import type { MachineDescription } from './machine';
 import type { Outcome } from './outcome';
 import type { ScaleResult } from './result';
@@ -65,6 +66,7 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
   if (results.some((result) => result.identityList.ok || result.identityTree.ok)) {
     lines.push(...renderAppPages(results), '');
   }
+  lines.push(...renderIdentityPage(results));
 
   if (results.length > 1) {
     lines.push(...renderGrowth(results), '');
@@ -214,6 +216,7 @@ function missingReasons(runs: ScaleRun[]): string[] {
       ['finding reads', result.findingReads],
       ['identities page', result.identityList],
       ['identity tree', result.identityTree],
+      ...(result.identityPage ? [['identity page', result.identityPage] as [string, Outcome<unknown>]] : []),
     ];
     for (const [name, outcome] of outcomes) {
       if (!outcome.ok) {

@@ -1,6 +1,7 @@
 import type { CpuUse } from './cpu-contention';
 import type { FindingRead, RefreshSplit } from './findings';
 import type { IdentityListSummary } from './identity-list';
+import type { IdentityPageSummary } from './identity-page';
 import type { IdentityTreeSummary } from './identity-tree';
 import type { DashboardQuerySummary } from './dashboard-queries';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
@@ -54,6 +55,8 @@ export interface ScaleResult {
   identityTree: Outcome<IdentityTreeSummary>;
   /** Every query of the bundled dashboards; absent in results written before it was measured. */
   dashboardQueries?: Outcome<DashboardQuerySummary>;
+  /** The Identity page in the browser harness; absent in results written before it was measured. */
+  identityPage?: Outcome<IdentityPageSummary>;
   serverMemory: {
     load: ServerMemoryPeak;
     migrate: ServerMemoryPeak;

@@ -16,6 +16,7 @@ import {
 } from './measure';
 import { measureFindingReads, readRefreshSplit } from './findings';
 import { measureIdentityList } from './identity-list';
+import { chooseIdentity, measureIdentityPage } from './identity-page';
 import { findAdministrator, measureIdentityTree } from './identity-tree';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
 import { measured, missing, type Outcome } from './outcome';
@@ -35,6 +36,8 @@ export interface ScaleOptions {
   explainSamples: number;
   effectivePermissionSamples: number;
   findingReadSamples: number;
+  /** Timed loads of the Identity page in the browser harness. */
+  identityPageLoads: number;
   keepData: boolean;
 }
 
@@ -135,6 +138,20 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       () => withClient(bench, (client) => measureDashboardQueries(client))
     );
 
+    const identityPage = await whenDefined(
+      refresh.ok ? engine.identityPermissionSummary : missing(refresh.reason),
+      'the Identity page in the harness',
+      async () => {
+        step('choosing the admin-equivalent identity with the most effective permissions');
+        const identity = await withClient(bench, chooseIdentity);
+        if (identity === null) {
+          throw new Error('not found: an admin-equivalent identity (ciem.aws_admin_equivalent is empty)');
+        }
+        step(`timing ${options.identityPageLoads} loads of the Identity page in the browser harness`);
+        return measureIdentityPage(bench.server.url, identity, options.identityPageLoads);
+      }
+    );
+
     step('done; stopping PostgreSQL');
     return {
       identities: options.identities,
@@ -155,6 +172,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       identityList,
       identityTree,
       dashboardQueries,
+      identityPage,
       serverMemory: {
         load: loadMemory,
         migrate: migrateMemory,

@@ -1,6 +1,9 @@
 import path from 'node:path';
 
-export const repositoryRoot = path.resolve(__dirname, '..', '..');
+import { packageRoot } from '../../cli/package-root';
+
+// Found by package.json rather than by depth, because npm run bench runs this file compiled under lib/.
+export const repositoryRoot = packageRoot();
 
 /**
  * Third-party IAM exports live in the shared folder beside the repository; tests read them from

@@ -9,6 +9,7 @@ import { levelColor } from './accessLevels';
 import { CellTooltip } from './CellTooltip';
 import { CELL_HEIGHT, CELL_WIDTH } from './cellSize';
 import { cellKey, type Matrix, type MatrixCell } from './matrixCells';
+import { matrixTestIds } from './testIds';
 import { unusedPattern } from './unusedPattern';
 
 interface Props {
@@ -22,12 +23,6 @@ const HEADER_HEIGHT = 96;
 const MAX_LABEL_WIDTH = 360;
 /** Rows and columns drawn beyond the visible ones, so that fast scrolling shows no blank strip. */
 const OVERSCAN = 4;
-
-export const matrixTestIds = {
-  grid: 'openciem-permissionmatrix-grid',
-  body: 'openciem-permissionmatrix-body',
-  cell: (identity: string, service: string) => `openciem-permissionmatrix-cell ${identity} ${service}`,
-};
 
 interface HoveredCell {
   cell: MatrixCell;

@@ -5,8 +5,9 @@ import { locationService } from '@grafana/runtime';
 import { installResizeObserver } from '../../test/resizeObserver';
 import { panelProps, serviceAccessFrames, valuesOf, withoutFields, withRows } from '../../test/panelFixtures';
 import { CELL_HEIGHT, CELL_WIDTH } from './cellSize';
-import { matrixTestIds, visibleRange } from './MatrixGrid';
-import { panelTestIds, PermissionMatrixPanel } from './PermissionMatrixPanel';
+import { visibleRange } from './MatrixGrid';
+import { PermissionMatrixPanel } from './PermissionMatrixPanel';
+import { matrixTestIds, panelTestIds } from './testIds';
 
 const WIDTH = 900;
 const HEIGHT = 500;

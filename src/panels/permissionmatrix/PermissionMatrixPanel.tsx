@@ -8,12 +8,7 @@ import { failedQueryMessage } from '../shared/queryError';
 import { MatrixGrid } from './MatrixGrid';
 import { MatrixLegend } from './MatrixLegend';
 import { readMatrix } from './matrixCells';
-
-export const panelTestIds = {
-  empty: 'openciem-permissionmatrix-empty',
-  failed: 'openciem-permissionmatrix-failed',
-  unreadable: 'openciem-permissionmatrix-unreadable',
-};
+import { panelTestIds } from './testIds';
 
 /** Height of the legend line above the grid. */
 const LEGEND_HEIGHT = 28;

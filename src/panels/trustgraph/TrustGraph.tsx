@@ -9,6 +9,7 @@ import { classificationColor, classificationStyle } from './classifications';
 import { edgePath, ellipsizeMiddle, layoutTrustGraph, type Box } from './graphLayout';
 import type { TrustEdge, TrustGraphModel, TrustNode } from './graphModel';
 import { StatementTooltip } from './StatementTooltip';
+import { trustGraphTestIds } from './testIds';
 
 interface Props {
   model: TrustGraphModel;
@@ -24,12 +25,6 @@ interface HoveredEdge {
 
 /** Average width of a 12 px character of Grafana's UI font, for fitting labels into nodes without measuring. */
 const CHAR_WIDTH = 7.2;
-
-export const trustGraphTestIds = {
-  graph: 'openciem-trustgraph',
-  edge: (edge: TrustEdge) => `openciem-trustgraph-edge ${edge.id}`,
-  node: (node: TrustNode) => `openciem-trustgraph-node ${node.id}`,
-};
 
 /** Renders the SVG trust graph in a scrolling box: principals on the left, roles on the right, one edge per trust. */
 export function TrustGraph({ model, width }: Props) {

@@ -5,8 +5,8 @@ import { locationService } from '@grafana/runtime';
 import { installResizeObserver } from '../../test/resizeObserver';
 import { panelProps, trustFrames, withoutFields, withRows, withValues } from '../../test/panelFixtures';
 import { buildTrustGraph } from './graphModel';
-import { trustGraphTestIds } from './TrustGraph';
-import { panelTestIds, TrustGraphPanel } from './TrustGraphPanel';
+import { panelTestIds, trustGraphTestIds } from './testIds';
+import { TrustGraphPanel } from './TrustGraphPanel';
 import { readTrustStatements } from './trustStatements';
 
 const SSO_ADMIN =

@@ -6,17 +6,11 @@ import { useStyles2 } from '@grafana/ui';
 import { PanelMessage } from '../shared/PanelMessage';
 import { failedQueryMessage } from '../shared/queryError';
 import { buildTrustGraph } from './graphModel';
+import { panelTestIds } from './testIds';
 import { TrustGraph } from './TrustGraph';
 import { TrustLegend } from './TrustLegend';
 import { readTrustStatements } from './trustStatements';
 import type { TrustGraphOptions } from './types';
-
-export const panelTestIds = {
-  empty: 'openciem-trustgraph-empty',
-  failed: 'openciem-trustgraph-failed',
-  unreadable: 'openciem-trustgraph-unreadable',
-  skipped: 'openciem-trustgraph-skipped',
-};
 
 /** Panel that draws the rows of ciem.cross_account_trust as a graph of principals, roles and trusts. */
 export function TrustGraphPanel({ data, width, height, options }: PanelProps<TrustGraphOptions>) {
