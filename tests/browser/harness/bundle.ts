@@ -5,29 +5,38 @@ import webpack, { type Configuration } from 'webpack';
 
 import { repositoryRoot } from '../../support/paths';
 
-/** Folder of the harness bundle and webpack's cache; .gitignore lists it. */
+/** Folder of the harness bundles and webpack's cache; .gitignore lists it. */
 export const harnessBuildDir = path.join(repositoryRoot, '.harness');
-export const bundleDir = path.join(harnessBuildDir, 'bundle');
+
+/**
+ * development: React reports its warnings as console errors, which the browser tests catch. production: React and
+ * the @grafana/* packages as Grafana runs them, for timing pages in npm run bench.
+ */
+export type HarnessMode = 'development' | 'production';
+
+/** Returns the folder of the harness bundle built in `mode`. */
+export function bundleDirOf(mode: HarnessMode): string {
+  return path.join(harnessBuildDir, mode === 'development' ? 'bundle' : 'bundle-production');
+}
 
 /**
  * Returns the webpack configuration of the harness bundle. Unlike the plugin build, it bundles React and the
- * @grafana/* packages instead of taking them from Grafana. It builds in development mode, so React reports its
- * warnings as console errors that the browser tests catch.
+ * @grafana/* packages instead of taking them from Grafana.
  */
-function harnessConfig(): Configuration {
+function harnessConfig(mode: HarnessMode): Configuration {
   return {
-    mode: 'development',
+    mode,
     devtool: false,
     context: repositoryRoot,
     entry: { harness: './src/test/harness/main.tsx' },
     output: {
-      path: bundleDir,
+      path: bundleDirOf(mode),
       filename: '[name].js',
       chunkFilename: '[name].chunk.js',
       publicPath: '/assets/',
       clean: true,
     },
-    cache: { type: 'filesystem', cacheDirectory: path.join(harnessBuildDir, 'cache') },
+    cache: { type: 'filesystem', cacheDirectory: path.join(harnessBuildDir, 'cache'), name: mode },
     resolve: {
       extensions: ['.js', '.jsx', '.ts', '.tsx', '.mjs'],
       modules: [path.join(repositoryRoot, 'src'), 'node_modules'],
@@ -59,10 +68,10 @@ function harnessConfig(): Configuration {
   };
 }
 
-/** Builds the harness bundle into .harness/bundle; throws with webpack's errors when the build fails. */
-export async function buildHarnessBundle(): Promise<void> {
+/** Builds the harness bundle into bundleDirOf(mode); throws with webpack's errors when the build fails. */
+export async function buildHarnessBundle(mode: HarnessMode = 'development'): Promise<void> {
   mkdirSync(harnessBuildDir, { recursive: true });
-  const compiler = webpack(harnessConfig());
+  const compiler = webpack(harnessConfig(mode));
 
   const stats = await new Promise<webpack.Stats>((resolve, reject) => {
     compiler.run((error, result) =>

@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 
 import { APP_ID } from '../../../src/test/harness/registry';
 import { answerDsQuery, type DsQueryRequest } from '../../support/grafana-ds-query';
-import { bundleDir } from './bundle';
+import { bundleDirOf, type HarnessMode } from './bundle';
 
 export interface HarnessServer {
   /** Base URL, such as http://127.0.0.1:41234. */
@@ -29,7 +29,9 @@ const INDEX_HTML = `<!doctype html>
     <title>OpenCIEM harness</title>
     <link rel="icon" href="data:," />
     <script>
-      // What Grafana's index page sets before its bundle runs; the browser tests choose the theme.
+      // What Grafana's index page sets before its bundle runs; the browser tests choose the theme. @grafana/ui loads
+      // its icons from the public path, which this server serves from the package's own copies.
+      window.__grafana_public_path__ = '/public/';
       window.grafanaBootData = {
         assets: { dark: '', light: '' },
         settings: { appSubUrl: '' },
@@ -46,7 +48,8 @@ const INDEX_HTML = `<!doctype html>
 `;
 
 /** Starts the server on a free loopback port; it runs the queries of /api/ds/query on the database at `databaseUrl`. */
-export async function startHarnessServer(databaseUrl: string): Promise<HarnessServer> {
+export async function startHarnessServer(databaseUrl: string, mode: HarnessMode = 'development'): Promise<HarnessServer> {
+  const bundleDir = bundleDirOf(mode);
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   const requests: HarnessServer['requests'] = [];
   let settings = { enabled: true, pinned: true, jsonData: {} };
@@ -77,7 +80,11 @@ export async function startHarnessServer(databaseUrl: string): Promise<HarnessSe
     }
 
     if (url.pathname.startsWith('/assets/')) {
-      return sendAsset(response, url.pathname.slice('/assets/'.length));
+      return sendAsset(response, bundleDir, url.pathname.slice('/assets/'.length));
+    }
+
+    if (url.pathname.startsWith(ICON_PATH)) {
+      return sendIcon(response, url.pathname.slice(ICON_PATH.length));
     }
 
     // Every other path is a Grafana route, which the bundle's router renders.
@@ -120,7 +127,31 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   return text === '' ? undefined : JSON.parse(text);
 }
 
-async function sendAsset(response: ServerResponse, name: string): Promise<void> {
+/** The path under which @grafana/ui requests its icons, and where the package keeps them. */
+const ICON_PATH = '/public/build/img/icons/';
+const iconDir = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public', 'img', 'icons');
+
+async function sendIcon(response: ServerResponse, name: string): Promise<void> {
+  // An icon is <set>/<name>.svg; anything else, such as a path with "..", is refused.
+  if (!/^[a-z-]+\/[A-Za-z0-9_-]+\.svg$/.test(name)) {
+    return sendJson(response, 404, { message: `No icon ${name}` });
+  }
+
+  let content: Buffer | string;
+  try {
+    content = await readFile(path.join(iconDir, name));
+  } catch {
+    // NOTE: Grafana serves a few icons, such as unicons/spinner.svg, from its own files rather than @grafana/ui's, so
+    // the harness answers those with an empty drawing.
+    content = EMPTY_ICON;
+  }
+  response.writeHead(200, { 'Content-Type': 'image/svg+xml' });
+  response.end(content);
+}
+
+const EMPTY_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"></svg>';
+
+async function sendAsset(response: ServerResponse, bundleDir: string, name: string): Promise<void> {
   // Only files directly in the bundle folder are served, so a path cannot leave it.
   const file = path.join(bundleDir, path.basename(name));
   const contentType = file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';

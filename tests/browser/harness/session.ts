@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 
 import type { HarnessEntry } from '../../../src/test/harness/registry';
 import { launchChromium, openHarnessPage, type PageProblems, type Theme } from './browser';
-import { buildHarnessBundle } from './bundle';
+import { buildHarnessBundle, type HarnessMode } from './bundle';
 import { startHarnessServer, type HarnessServer } from './server';
 
 export const THEMES: Theme[] = ['dark', 'light'];
@@ -23,9 +23,9 @@ export interface OpenedEntry {
 }
 
 /** Builds the harness bundle, starts the harness server on the database at `databaseUrl`, and launches Chromium. */
-export async function startHarnessSession(databaseUrl: string): Promise<HarnessSession> {
-  await buildHarnessBundle();
-  const server = await startHarnessServer(databaseUrl);
+export async function startHarnessSession(databaseUrl: string, mode: HarnessMode = 'development'): Promise<HarnessSession> {
+  await buildHarnessBundle(mode);
+  const server = await startHarnessServer(databaseUrl, mode);
 
   let browser: Browser;
   try {
