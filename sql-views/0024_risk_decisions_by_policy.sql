@@ -612,3 +612,86 @@ SELECT 'aws'::text AS cloud,
        p.method_id AS finding_key,
        ciem.escalation_path_evidence(p) AS evidence
   FROM ciem.aws_privilege_escalation_paths p;
+
+-- The identity page's decisions without the statements of every action: the engine built them
+-- for 22,000 actions of an admin-equivalent identity only to tell whether an Allow of its own
+-- policies matched. An allowed, conditional or resource-scoped decision had one; the few others
+-- are evaluated again with their statements.
+CREATE OR REPLACE FUNCTION ciem.identity_action_decisions(p_identity_arn text, p_actions text[], p_at timestamptz DEFAULT now())
+RETURNS SETOF ciem.identity_action_decision
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM ciem.aws_principals p WHERE p.principal_arn = p_identity_arn) THEN
+        RAISE EXCEPTION 'identity % not found', p_identity_arn
+            USING HINT = 'Use the ARN of an IAM user or role from ciem.identities; groups have no effective permissions of their own. Run openciem refresh after a sync.';
+    END IF;
+
+    RETURN QUERY
+    WITH brief AS (
+        SELECT e.action, e.decision, e.resource_patterns, e.denied_resource_patterns
+          FROM ciem.evaluate_principals(ARRAY[p_identity_arn], p_actions, '*', p_at, false, NULL) e
+    ),
+    -- An allowed or conditional decision needs an Allow of the identity's or its groups' policies,
+    -- and resource patterns come from one. The others without patterns were granted only if an
+    -- Allow NotResource matched, which the statements tell; so do actions AWS never checks.
+    unclear AS (
+        SELECT b.action FROM brief b
+         WHERE b.resource_patterns IS NULL
+           AND (b.decision NOT IN ('allowed', 'conditional') OR ciem.requires_no_permission(b.action))
+    ),
+    detailed AS (
+        SELECT e.action,
+               -- The same test as the allowing statements of ciem.explain.
+               EXISTS (SELECT 1 FROM jsonb_array_elements(e.statements) s
+                        WHERE s ->> 'effect' = 'Allow' AND s ->> 'via' IN ('direct', 'group')) AS granted
+          FROM ciem.evaluate_principals(ARRAY[p_identity_arn], ARRAY(SELECT action FROM unclear), '*', p_at, true, NULL) e
+         WHERE EXISTS (SELECT 1 FROM unclear)
+    ),
+    evaluated AS (
+        SELECT b.action, b.decision, b.resource_patterns, b.denied_resource_patterns,
+               coalesce(d.granted, b.resource_patterns IS NOT NULL OR b.decision IN ('allowed', 'conditional')) AS granted
+          FROM brief b
+          LEFT JOIN detailed d ON d.action = b.action
+    ),
+    requested AS (
+        SELECT a.action, a.service, al.access_level
+          FROM ciem.aws_actions a
+          JOIN ciem.aws_action_access_levels al ON al.action = a.action
+         WHERE p_actions IS NULL OR a.action IN (SELECT unnest(p_actions))
+    ),
+    decided AS (
+        SELECT r.action, r.service, r.access_level,
+               -- Actions without a matching statement are denied, except those AWS never checks
+               -- (ciem.effective_permissions does the same).
+               coalesce(e.decision, CASE WHEN ciem.requires_no_permission(r.action) THEN 'allowed' ELSE 'implicit_deny' END) AS decision,
+               coalesce(e.granted, false) AS granted,
+               coalesce(e.resource_patterns, '{}') AS resource_patterns,
+               coalesce(e.denied_resource_patterns, '{}') AS denied_resource_patterns
+          FROM requested r
+          LEFT JOIN evaluated e ON e.action = r.action
+    ),
+    report AS (
+        SELECT EXISTS (SELECT 1 FROM ciem.aws_service_usage u WHERE u.identity_arn = p_identity_arn) AS reported,
+               now() - make_interval(days => ciem.last_accessed_window_days()) AS threshold
+    )
+    SELECT d.action, d.service, d.access_level, d.decision, d.granted, d.resource_patterns, d.denied_resource_patterns,
+           CASE
+               WHEN au.action IS NOT NULL THEN CASE WHEN au.used THEN 'used' ELSE 'unused' END
+               WHEN NOT rp.reported THEN NULL
+               WHEN su.identity_arn IS NULL OR NOT su.reported THEN 'not_reported'
+               WHEN su.last_authenticated >= rp.threshold THEN 'used'
+               ELSE 'unused'
+           END,
+           CASE
+               WHEN au.action IS NOT NULL THEN 'action'
+               WHEN rp.reported THEN 'service'
+           END,
+           CASE WHEN au.action IS NOT NULL THEN au.last_accessed_at ELSE su.last_authenticated END
+      FROM decided d
+     CROSS JOIN report rp
+      LEFT JOIN ciem.action_usage au ON au.identity_arn = p_identity_arn AND au.action = d.action
+      LEFT JOIN ciem.aws_service_usage su ON su.identity_arn = p_identity_arn AND su.service = d.service
+     WHERE d.decision IN ('allowed', 'conditional') OR d.granted;
+END
+$$;
