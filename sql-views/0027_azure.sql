@@ -822,7 +822,7 @@ SELECT f.grant_id,
        bool_or(f.conditional) AS conditional,
        bool_or(f.allows_all_actions) AS allows_all_actions,
        bool_or(f.allows_all_but_excluded) AS allows_all_but_excluded,
-       (array_agg(f.escalation_methods ORDER BY f.account_id))[1] AS escalation_methods,
+       ciem.azure_text_array((array_agg(to_jsonb(f.escalation_methods) ORDER BY f.account_id))[1]) AS escalation_methods,
        bool_or(f.is_custom_role) AS is_custom_role,
        bool_or(f.is_classic) AS is_classic,
        bool_and(f.holder_is_admin) AS holder_is_admin,
@@ -840,7 +840,7 @@ SELECT f.grant_id,
            'created_on', min(f.created_on),
            'created_by', min(f.created_by),
            'excluded_actions', (array_agg(f.wildcard_excluded ORDER BY f.account_id))[1],
-           'escalation_methods', to_jsonb((array_agg(f.escalation_methods ORDER BY f.account_id))[1]),
+           'escalation_methods', (array_agg(to_jsonb(f.escalation_methods) ORDER BY f.account_id))[1],
            'pim_policy', (array_agg(f.pim_policy ORDER BY f.account_id))[1]) AS evidence
   FROM flagged f
  GROUP BY f.grant_id, f.role_id, f.identity_id;
