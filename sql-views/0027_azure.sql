@@ -279,7 +279,8 @@ SELECT DISTINCT ON (lower(coalesce(nullif(s.subscription_id, ''), ciem.azure_las
        -- through Azure Lighthouse.
        ARRAY(SELECT DISTINCT lower(t ->> 'tenantid')
                FROM ciem.azure_object_array(s.managed_by_tenants) t
-              WHERE t ->> 'tenantid' IS NOT NULL) AS managed_by_tenants
+              WHERE t ->> 'tenantid' IS NOT NULL
+              ORDER BY 1) AS managed_by_tenants
   FROM ciem.stg_azure_subscription_subscriptions s
  WHERE coalesce(nullif(s.subscription_id, ''), s.id) IS NOT NULL
  ORDER BY lower(coalesce(nullif(s.subscription_id, ''), ciem.azure_last_segment(s.id))), s._cq_sync_time DESC NULLS LAST;
@@ -292,7 +293,7 @@ SELECT DISTINCT ON (lower(coalesce(nullif(t.tenant_id, ''), ciem.azure_last_segm
        lower(coalesce(nullif(t.tenant_id, ''), ciem.azure_last_segment(t.id))) AS tenant_id,
        t.display_name,
        lower(t.default_domain) AS default_domain,
-       ARRAY(SELECT DISTINCT lower(d) FROM unnest(coalesce(t.domains, '{}') || ARRAY[t.default_domain]) d WHERE d IS NOT NULL) AS domains
+       ARRAY(SELECT DISTINCT lower(d) FROM unnest(coalesce(t.domains, '{}') || ARRAY[t.default_domain]) d WHERE d IS NOT NULL ORDER BY 1) AS domains
   FROM ciem.stg_azure_subscription_tenants t
  WHERE coalesce(nullif(t.tenant_id, ''), t.id) IS NOT NULL
  ORDER BY lower(coalesce(nullif(t.tenant_id, ''), ciem.azure_last_segment(t.id))), t._cq_sync_time DESC NULLS LAST;
