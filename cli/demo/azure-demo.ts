@@ -8,6 +8,7 @@ import {
   classicAdministratorRow,
   resourceGroupScope,
   roleDefinitionRow,
+  roleManagementPolicyRow,
   subscriptionRow,
   subscriptionScope,
   tenantRow,
@@ -68,12 +69,19 @@ export async function writeAzureDemo(client: Client, schema: string, asOf: Date)
 
   await writeAzureRows(client, schema, [subscriptionId], {
     azure_subscription_tenants: [tenantRow(tenantId, 'Acme', ['acme.onmicrosoft.com', 'acme.example'])],
-    azure_subscription_subscriptions: [subscriptionRow(subscriptionId, tenantId, 'acme-azure-production', [managingTenantId])],
+    azure_subscription_subscriptions: [
+      subscriptionRow(subscriptionId, tenantId, 'acme-azure-production', [managingTenantId]),
+    ],
     azure_authorization_role_definitions: [...builtInDefinitions, platformSuperuser].map((definition) =>
       roleDefinitionRow(definition, subscriptionId, daysBefore(asOf, 400))
     ),
     azure_authorization_role_assignments: [
-      assignment('5b1c0001-0000-4000-8000-000000000001', 700, { principalId: principals.alice, principalType: 'User', role: builtInRoles.owner, scope: subscription }),
+      assignment('5b1c0001-0000-4000-8000-000000000001', 700, {
+        principalId: principals.alice,
+        principalType: 'User',
+        role: builtInRoles.owner,
+        scope: subscription,
+      }),
       assignment('5b1c0001-0000-4000-8000-000000000002', 650, {
         principalId: principals.platformAdmins,
         principalType: 'Group',
@@ -124,22 +132,12 @@ export async function writeAzureDemo(client: Client, schema: string, asOf: Date)
       classicAdministratorRow(subscriptionId, 'freelancer@contoso.example', 'CoAdministrator'),
     ],
     azure_role_management_policy_assignments: [
-      {
-        subscription_id: subscriptionId,
-        id: `${subscription}/providers/Microsoft.Authorization/roleManagementPolicyAssignments/owner-policy`,
-        name: 'owner-policy',
-        type: 'Microsoft.Authorization/RoleManagementPolicyAssignment',
-        properties: {
-          scope: subscription,
-          roleDefinitionId: `${subscription}/providers/Microsoft.Authorization/roleDefinitions/${builtInRoles.owner}`,
-          policyId: `${subscription}/providers/Microsoft.Authorization/roleManagementPolicies/owner-policy`,
-          effectiveRules: [
-            { id: 'Expiration_Admin_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', isExpirationRequired: false, maximumDuration: 'P180D' },
-            { id: 'Enablement_EndUser_Assignment', ruleType: 'RoleManagementPolicyEnablementRule', enabledRules: ['MultiFactorAuthentication', 'Justification'] },
-            { id: 'Approval_EndUser_Assignment', ruleType: 'RoleManagementPolicyApprovalRule', setting: { isApprovalRequired: false } },
-          ],
-        },
-      },
+      roleManagementPolicyRow(subscriptionId, 'owner-policy', builtInRoles.owner, {
+        activeAssignmentExpires: false,
+        maximumDuration: 'P180D',
+        activationRequiresMfa: true,
+        activationRequiresApproval: false,
+      }),
     ],
     azure_compute_virtual_machines: [
       {

@@ -89,10 +89,15 @@ export const builtInDefinitions: RoleDefinition[] = [
 ];
 
 export const subscriptionScope = (subscription: string) => `/subscriptions/${subscription}`;
-export const resourceGroupScope = (subscription: string, name: string) => `${subscriptionScope(subscription)}/resourceGroups/${name}`;
+export const resourceGroupScope = (subscription: string, name: string) =>
+  `${subscriptionScope(subscription)}/resourceGroups/${name}`;
 
 /** A role definition row as listed for one subscription. */
-export function roleDefinitionRow(definition: RoleDefinition, subscription: string, createdOn = '2024-01-10T08:00:00Z'): Row {
+export function roleDefinitionRow(
+  definition: RoleDefinition,
+  subscription: string,
+  createdOn = '2024-01-10T08:00:00Z'
+): Row {
   return {
     subscription_id: subscription,
     id: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${definition.guid}`,
@@ -163,7 +168,12 @@ export function classicAdministratorRow(subscription: string, email: string, rol
   };
 }
 
-export function subscriptionRow(subscription: string, tenant: string, displayName: string, managedByTenants: string[] = []): Row {
+export function subscriptionRow(
+  subscription: string,
+  tenant: string,
+  displayName: string,
+  managedByTenants: string[] = []
+): Row {
   return {
     id: `/subscriptions/${subscription}`,
     subscription_id: subscription,
@@ -172,7 +182,11 @@ export function subscriptionRow(subscription: string, tenant: string, displayNam
     tenant_id: tenant,
     authorization_source: 'RoleBased',
     managed_by_tenants: managedByTenants.map((id) => ({ tenantId: id })),
-    subscription_policies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+    subscription_policies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
     tags: {},
   };
 }
@@ -189,5 +203,49 @@ export function tenantRow(tenant: string, displayName: string, domains: string[]
     country: 'Netherlands',
     country_code: 'NL',
     tenant_branding_logo_url: null,
+  };
+}
+
+export interface PolicyRules {
+  /** Whether active assignments of the role must end (Expiration_Admin_Assignment). */
+  activeAssignmentExpires: boolean;
+  maximumDuration: string;
+  activationRequiresMfa: boolean;
+  activationRequiresApproval: boolean;
+}
+
+/** A PIM role management policy assignment for one role at the subscription scope. */
+export function roleManagementPolicyRow(subscription: string, name: string, role: string, rules: PolicyRules): Row {
+  const scope = subscriptionScope(subscription);
+  return {
+    subscription_id: subscription,
+    id: `${scope}/providers/Microsoft.Authorization/roleManagementPolicyAssignments/${name}`,
+    name,
+    type: 'Microsoft.Authorization/RoleManagementPolicyAssignment',
+    properties: {
+      scope,
+      roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+      policyId: `${scope}/providers/Microsoft.Authorization/roleManagementPolicies/${name}`,
+      effectiveRules: [
+        {
+          id: 'Expiration_Admin_Assignment',
+          ruleType: 'RoleManagementPolicyExpirationRule',
+          isExpirationRequired: rules.activeAssignmentExpires,
+          maximumDuration: rules.maximumDuration,
+        },
+        {
+          id: 'Enablement_EndUser_Assignment',
+          ruleType: 'RoleManagementPolicyEnablementRule',
+          enabledRules: rules.activationRequiresMfa
+            ? ['MultiFactorAuthentication', 'Justification']
+            : ['Justification'],
+        },
+        {
+          id: 'Approval_EndUser_Assignment',
+          ruleType: 'RoleManagementPolicyApprovalRule',
+          setting: { isApprovalRequired: rules.activationRequiresApproval },
+        },
+      ],
+    },
   };
 }

@@ -53,18 +53,48 @@ beforeAll(async () => {
   await loadAzure(
     db.client,
     {
-      azure_subscription_subscriptions: [subscriptionRow(), subscriptionRow(otherSubscriptionId), subscriptionRow(thirdSubscription)],
+      azure_subscription_subscriptions: [
+        subscriptionRow(),
+        subscriptionRow(otherSubscriptionId),
+        subscriptionRow(thirdSubscription),
+      ],
       azure_authorization_role_definitions: [
-        ...[...builtInDefinitions, subscriptionAdmin, groupAdmin, vmOperator].map((definition) => roleDefinitionRow(definition)),
+        ...[...builtInDefinitions, subscriptionAdmin, groupAdmin, vmOperator].map((definition) =>
+          roleDefinitionRow(definition)
+        ),
         ...builtInDefinitions.map((definition) => roleDefinitionRow(definition, otherSubscriptionId)),
       ],
       azure_authorization_role_assignments: [
         // Subscription 1: one user Owner, a group Owner that the audit does not count, and a User
         // Access Administrator inherited from a management group.
-        assignmentRow({ name: 'c-01', principalId: user(1), principalType: 'User', role: builtInRoles.owner, scope: subscriptionScope() }),
-        assignmentRow({ name: 'c-02', principalId: user(2), principalType: 'Group', role: builtInRoles.owner, scope: subscriptionScope() }),
-        assignmentRow({ name: 'c-03', principalId: user(3), principalType: 'User', role: builtInRoles.owner, scope: resourceGroupScope('web') }),
-        assignmentRow({ name: 'c-04', principalId: user(4), principalType: 'User', role: builtInRoles.userAccessAdministrator, scope: managementGroupScope }),
+        assignmentRow({
+          name: 'c-01',
+          principalId: user(1),
+          principalType: 'User',
+          role: builtInRoles.owner,
+          scope: subscriptionScope(),
+        }),
+        assignmentRow({
+          name: 'c-02',
+          principalId: user(2),
+          principalType: 'Group',
+          role: builtInRoles.owner,
+          scope: subscriptionScope(),
+        }),
+        assignmentRow({
+          name: 'c-03',
+          principalId: user(3),
+          principalType: 'User',
+          role: builtInRoles.owner,
+          scope: resourceGroupScope('web'),
+        }),
+        assignmentRow({
+          name: 'c-04',
+          principalId: user(4),
+          principalType: 'User',
+          role: builtInRoles.userAccessAdministrator,
+          scope: managementGroupScope,
+        }),
         // Subscription 2: two user Owners, counted once each, and no User Access Administrator.
         ...[5, 6].map((n) =>
           assignmentRow({
@@ -104,10 +134,10 @@ async function results(controlId: string, account: string): Promise<Record<strin
 
 describe('compliance_controls', () => {
   test('lists the 43 controls of section 5', async () => {
-    const rows = await db.client.query('SELECT count(*)::int AS n FROM ciem.compliance_controls WHERE benchmark = $1 AND version = $2', [
-      benchmark,
-      '5.0.0',
-    ]);
+    const rows = await db.client.query(
+      'SELECT count(*)::int AS n FROM ciem.compliance_controls WHERE benchmark = $1 AND version = $2',
+      [benchmark, '5.0.0']
+    );
     expect(rows.rows[0].n).toBe(43);
   });
 
@@ -129,7 +159,9 @@ describe('5.3.3 User Access Administrator', () => {
   test('fails with an inherited assignment', async () => {
     const row = (await results('5.3.3', subscriptionId))[subscriptionScope()];
     expect(row.status).toBe('fail');
-    expect(row.evidence).toMatchObject({ user_access_administrator_assignments: [expect.objectContaining({ scope: managementGroupScope })] });
+    expect(row.evidence).toMatchObject({
+      user_access_administrator_assignments: [expect.objectContaining({ scope: managementGroupScope })],
+    });
   });
 
   test('passes without one', async () => {
@@ -144,7 +176,8 @@ describe('5.3.3 User Access Administrator', () => {
 });
 
 describe('5.23 custom subscription administrator roles', () => {
-  const definitionId = (guid: string) => `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+  const definitionId = (guid: string) =>
+    `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
   test('fails "*" assignable at a subscription', async () => {
     const row = (await results('5.23', subscriptionId))[definitionId(subscriptionAdmin.guid)];
@@ -183,7 +216,11 @@ describe('5.27 subscription owners', () => {
 
 test('failed controls become compliance findings', async () => {
   expect(await findingsOf(db.client, subscriptionScope(), 'compliance')).toMatchObject([
-    { severity: 'medium', finding_key: 'cis-azure-5.0.0:5.27', title: 'CIS Azure 5.0.0 5.27 failed: Ensure there are between 2 and 3 subscription owners' },
+    {
+      severity: 'medium',
+      finding_key: 'cis-azure-5.0.0:5.27',
+      title: 'CIS Azure 5.0.0 5.27 failed: Ensure there are between 2 and 3 subscription owners',
+    },
     { severity: 'high', finding_key: 'cis-azure-5.0.0:5.3.3', identity_type: 'subscription' },
   ]);
 });

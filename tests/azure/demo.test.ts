@@ -63,7 +63,9 @@ test('managed identity and its condition', async () => {
 });
 
 test('each decided CIS control fails', async () => {
-  const rows = await db.client.query('SELECT control_id, status FROM ciem.azure_compliance_results ORDER BY control_id, resource');
+  const rows = await db.client.query(
+    'SELECT control_id, status FROM ciem.azure_compliance_results ORDER BY control_id, resource'
+  );
   expect(rows.rows).toEqual([
     { control_id: '5.23', status: 'fail' },
     { control_id: '5.27', status: 'fail' },

@@ -64,12 +64,48 @@ beforeAll(async () => {
     azure_subscription_subscriptions: [subscriptionRow()],
     azure_authorization_role_definitions: definitions.map((definition) => roleDefinitionRow(definition)),
     azure_authorization_role_assignments: [
-      assignmentRow({ name: 'a-01', principalId: computeOperator, principalType: 'User', role: computeNoDelete.guid, scope: subscriptionScope() }),
-      assignmentRow({ name: 'a-02', principalId: mixedHolder, principalType: 'User', role: computeNoDelete.guid, scope: subscriptionScope() }),
-      assignmentRow({ name: 'a-03', principalId: mixedHolder, principalType: 'User', role: computeDeleter.guid, scope: resourceGroupScope('web') }),
-      assignmentRow({ name: 'a-04', principalId: contributorUser, principalType: 'User', role: builtInRoles.contributor, scope: subscriptionScope() }),
-      assignmentRow({ name: 'a-05', principalId: blobReader, principalType: 'User', role: storageData.guid, scope: resourceGroupScope('data') }),
-      assignmentRow({ name: 'a-06', principalId: inheritedReader, principalType: 'Group', role: builtInRoles.reader, scope: managementGroupScope }),
+      assignmentRow({
+        name: 'a-01',
+        principalId: computeOperator,
+        principalType: 'User',
+        role: computeNoDelete.guid,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'a-02',
+        principalId: mixedHolder,
+        principalType: 'User',
+        role: computeNoDelete.guid,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'a-03',
+        principalId: mixedHolder,
+        principalType: 'User',
+        role: computeDeleter.guid,
+        scope: resourceGroupScope('web'),
+      }),
+      assignmentRow({
+        name: 'a-04',
+        principalId: contributorUser,
+        principalType: 'User',
+        role: builtInRoles.contributor,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'a-05',
+        principalId: blobReader,
+        principalType: 'User',
+        role: storageData.guid,
+        scope: resourceGroupScope('data'),
+      }),
+      assignmentRow({
+        name: 'a-06',
+        principalId: inheritedReader,
+        principalType: 'Group',
+        role: builtInRoles.reader,
+        scope: managementGroupScope,
+      }),
       assignmentRow({
         name: 'a-07',
         principalId: conditionalReader,
@@ -92,12 +128,16 @@ const account = `${resourceGroupScope('data')}/providers/Microsoft.Storage/stora
 
 describe('wildcards', () => {
   test('Microsoft.Compute/* covers every Compute action', async () => {
-    expect(await decision(db.client, computeOperator, 'Microsoft.Compute/virtualMachines/start/action', vm)).toBe('allowed');
+    expect(await decision(db.client, computeOperator, 'Microsoft.Compute/virtualMachines/start/action', vm)).toBe(
+      'allowed'
+    );
     expect(await decision(db.client, computeOperator, 'Microsoft.Compute/disks/write', vm)).toBe('allowed');
   });
 
   test('Microsoft.Compute/* does not cover other providers', async () => {
-    expect(await decision(db.client, computeOperator, 'Microsoft.Network/virtualNetworks/write', vm)).toBe('implicit_deny');
+    expect(await decision(db.client, computeOperator, 'Microsoft.Network/virtualNetworks/write', vm)).toBe(
+      'implicit_deny'
+    );
   });
 
   test('pattern stays unexpanded in effective permissions', async () => {
@@ -106,14 +146,20 @@ describe('wildcards', () => {
       [computeOperator]
     );
     expect(rows.rows).toEqual([
-      { permission: 'Microsoft.Compute/*', excluded_permissions: ['Microsoft.Compute/virtualMachines/delete'], is_data_action: false },
+      {
+        permission: 'Microsoft.Compute/*',
+        excluded_permissions: ['Microsoft.Compute/virtualMachines/delete'],
+        is_data_action: false,
+      },
     ]);
   });
 });
 
 describe('NotActions', () => {
   test('subtract from the same role', async () => {
-    expect(await decision(db.client, computeOperator, 'Microsoft.Compute/virtualMachines/delete', vm)).toBe('implicit_deny');
+    expect(await decision(db.client, computeOperator, 'Microsoft.Compute/virtualMachines/delete', vm)).toBe(
+      'implicit_deny'
+    );
   });
 
   test('do not subtract from another role', async () => {
@@ -123,12 +169,16 @@ describe('NotActions', () => {
   });
 
   test('leave the other role to its own scope', async () => {
-    expect(await decision(db.client, mixedHolder, 'Microsoft.Compute/virtualMachines/delete', otherVm)).toBe('implicit_deny');
+    expect(await decision(db.client, mixedHolder, 'Microsoft.Compute/virtualMachines/delete', otherVm)).toBe(
+      'implicit_deny'
+    );
   });
 
   test('match without regard to case', async () => {
     // Contributor's NotActions spell Microsoft.Authorization/*/Write; the operation is .../write.
-    expect(await decision(db.client, contributorUser, 'Microsoft.Authorization/roleAssignments/write', vm)).toBe('implicit_deny');
+    expect(await decision(db.client, contributorUser, 'Microsoft.Authorization/roleAssignments/write', vm)).toBe(
+      'implicit_deny'
+    );
     expect(await decision(db.client, contributorUser, 'Microsoft.Compute/virtualMachines/write', vm)).toBe('allowed');
   });
 });
@@ -153,21 +203,34 @@ describe('data actions', () => {
 
   test('are not granted by control-plane Actions', async () => {
     // Contributor's "*" is an Actions entry: data-plane reads need a DataActions grant.
-    expect(await decision(db.client, contributorUser, 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read', account, true)).toBe(
-      'implicit_deny'
-    );
+    expect(
+      await decision(
+        db.client,
+        contributorUser,
+        'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read',
+        account,
+        true
+      )
+    ).toBe('implicit_deny');
   });
 });
 
 describe('scope inheritance', () => {
   test('subscription grant reaches resource groups and resources', async () => {
-    expect(await decision(db.client, contributorUser, 'Microsoft.Compute/virtualMachines/write', otherVm)).toBe('allowed');
+    expect(await decision(db.client, contributorUser, 'Microsoft.Compute/virtualMachines/write', otherVm)).toBe(
+      'allowed'
+    );
   });
 
   test('resource group grant does not reach a sibling group', async () => {
-    expect(await decision(db.client, blobReader, 'Microsoft.Storage/storageAccounts/read', `${resourceGroupScope('web')}/providers/Microsoft.Storage/storageAccounts/webdata`)).toBe(
-      'implicit_deny'
-    );
+    expect(
+      await decision(
+        db.client,
+        blobReader,
+        'Microsoft.Storage/storageAccounts/read',
+        `${resourceGroupScope('web')}/providers/Microsoft.Storage/storageAccounts/webdata`
+      )
+    ).toBe('implicit_deny');
   });
 
   test('management group grant reaches the subscription it was listed for', async () => {
@@ -200,7 +263,9 @@ describe('conditions', () => {
       'SELECT condition, is_conditional, scope_type FROM ciem.azure_identity_grants WHERE identity_id = $1',
       [conditionalReader]
     );
-    expect(rows.rows).toEqual([{ condition: { condition, conditionVersion: '2.0' }, is_conditional: true, scope_type: 'resource_group' }]);
+    expect(rows.rows).toEqual([
+      { condition: { condition, conditionVersion: '2.0' }, is_conditional: true, scope_type: 'resource_group' },
+    ]);
   });
 });
 

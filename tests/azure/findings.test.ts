@@ -52,7 +52,8 @@ const almostEverything = {
 const delegationCondition =
   "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 18d7d88d-d35e-4fb5-a5c3-773c6a72b9d9}))";
 
-const assignmentId = (scope: string, name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+const assignmentId = (scope: string, name: string) =>
+  `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
 
 let db: TestDatabase;
 
@@ -63,8 +64,20 @@ beforeAll(async () => {
     azure_subscription_subscriptions: [subscriptionRow(), subscriptionRow(otherSubscriptionId)],
     azure_authorization_role_definitions: definitions.map((definition) => roleDefinitionRow(definition)),
     azure_authorization_role_assignments: [
-      assignmentRow({ name: 'f-01', principalId: owner, principalType: 'User', role: builtInRoles.owner, scope: subscriptionScope() }),
-      assignmentRow({ name: 'f-02', principalId: mgOwner, principalType: 'Group', role: builtInRoles.owner, scope: managementGroupScope }),
+      assignmentRow({
+        name: 'f-01',
+        principalId: owner,
+        principalType: 'User',
+        role: builtInRoles.owner,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'f-02',
+        principalId: mgOwner,
+        principalType: 'Group',
+        role: builtInRoles.owner,
+        scope: managementGroupScope,
+      }),
       assignmentRow({
         name: 'f-02',
         principalId: mgOwner,
@@ -73,9 +86,27 @@ beforeAll(async () => {
         scope: managementGroupScope,
         subscription: otherSubscriptionId,
       }),
-      assignmentRow({ name: 'f-03', principalId: rgOwner, principalType: 'User', role: builtInRoles.owner, scope: resourceGroupScope('web') }),
-      assignmentRow({ name: 'f-04', principalId: contributor, principalType: 'ServicePrincipal', role: builtInRoles.contributor, scope: subscriptionScope() }),
-      assignmentRow({ name: 'f-05', principalId: accessAdmin, principalType: 'User', role: builtInRoles.userAccessAdministrator, scope: subscriptionScope() }),
+      assignmentRow({
+        name: 'f-03',
+        principalId: rgOwner,
+        principalType: 'User',
+        role: builtInRoles.owner,
+        scope: resourceGroupScope('web'),
+      }),
+      assignmentRow({
+        name: 'f-04',
+        principalId: contributor,
+        principalType: 'ServicePrincipal',
+        role: builtInRoles.contributor,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'f-05',
+        principalId: accessAdmin,
+        principalType: 'User',
+        role: builtInRoles.userAccessAdministrator,
+        scope: subscriptionScope(),
+      }),
       assignmentRow({
         name: 'f-06',
         principalId: delegatedAdmin,
@@ -84,12 +115,48 @@ beforeAll(async () => {
         scope: subscriptionScope(),
         condition: delegationCondition,
       }),
-      assignmentRow({ name: 'f-07', principalId: customAdmin, principalType: 'User', role: superuser.guid, scope: subscriptionScope() }),
-      assignmentRow({ name: 'f-08', principalId: customWildcardInGroup, principalType: 'User', role: almostEverything.guid, scope: resourceGroupScope('ops') }),
-      assignmentRow({ name: 'f-09', principalId: reader, principalType: 'User', role: builtInRoles.reader, scope: subscriptionScope() }),
-      assignmentRow({ name: 'f-10', principalId: ownerAndAccessAdmin, principalType: 'User', role: builtInRoles.owner, scope: subscriptionScope() }),
-      assignmentRow({ name: 'f-11', principalId: ownerAndAccessAdmin, principalType: 'User', role: builtInRoles.userAccessAdministrator, scope: subscriptionScope() }),
-      assignmentRow({ name: 'f-12', principalId: contributorInGroup, principalType: 'User', role: builtInRoles.contributor, scope: resourceGroupScope('web') }),
+      assignmentRow({
+        name: 'f-07',
+        principalId: customAdmin,
+        principalType: 'User',
+        role: superuser.guid,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'f-08',
+        principalId: customWildcardInGroup,
+        principalType: 'User',
+        role: almostEverything.guid,
+        scope: resourceGroupScope('ops'),
+      }),
+      assignmentRow({
+        name: 'f-09',
+        principalId: reader,
+        principalType: 'User',
+        role: builtInRoles.reader,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'f-10',
+        principalId: ownerAndAccessAdmin,
+        principalType: 'User',
+        role: builtInRoles.owner,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'f-11',
+        principalId: ownerAndAccessAdmin,
+        principalType: 'User',
+        role: builtInRoles.userAccessAdministrator,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'f-12',
+        principalId: contributorInGroup,
+        principalType: 'User',
+        role: builtInRoles.contributor,
+        scope: resourceGroupScope('web'),
+      }),
     ],
     azure_authorization_classic_administrators: [
       classicAdministratorRow('owner@acme.example', 'ServiceAdministrator;AccountAdministrator'),
@@ -113,13 +180,21 @@ describe('admin_equivalent', () => {
       finding_key: assignmentId(subscriptionScope(), 'f-01'),
       identity_type: 'user',
     });
-    expect(finding.evidence).toMatchObject({ role_id: builtInRoles.owner, scope_type: 'subscription', custom_role: false });
+    expect(finding.evidence).toMatchObject({
+      role_id: builtInRoles.owner,
+      scope_type: 'subscription',
+      custom_role: false,
+    });
   });
 
   test('Owner at a management group once, naming every subscription', async () => {
     const findings = await findingsOf(db.client, mgOwner);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ category: 'admin_equivalent', account_id: subscriptionId, identity_type: 'group' });
+    expect(findings[0]).toMatchObject({
+      category: 'admin_equivalent',
+      account_id: subscriptionId,
+      identity_type: 'group',
+    });
     expect(findings[0].evidence.subscriptions).toEqual([subscriptionId, otherSubscriptionId]);
   });
 
@@ -141,7 +216,9 @@ describe('admin_equivalent', () => {
         title: `Classic co-administrator of subscription ${subscriptionId}, with the access of Owner`,
       },
     ]);
-    expect((await findingsOf(db.client, 'owner@acme.example')).map((finding) => finding.finding_key)).toEqual(['classic:serviceadministrator']);
+    expect((await findingsOf(db.client, 'owner@acme.example')).map((finding) => finding.finding_key)).toEqual([
+      'classic:serviceadministrator',
+    ]);
   });
 
   test('not the classic account administrator alone', async () => {
@@ -162,18 +239,28 @@ describe('privilege_escalation', () => {
 
   test('Owner of a resource group can assign roles there', async () => {
     expect(await findingsOf(db.client, rgOwner)).toMatchObject([
-      { category: 'privilege_escalation', severity: 'medium', title: 'Can assign any role at resource group web through Owner' },
+      {
+        category: 'privilege_escalation',
+        severity: 'medium',
+        title: 'Can assign any role at resource group web through Owner',
+      },
     ]);
   });
 
   test('conditional delegation lowers the severity', async () => {
     const [finding] = await findingsOf(db.client, delegatedAdmin);
     expect(finding).toMatchObject({ category: 'privilege_escalation', severity: 'medium' });
-    expect(finding.evidence).toMatchObject({ conditional: true, condition: delegationCondition, escalation_methods: ['role_assignment_write'] });
+    expect(finding.evidence).toMatchObject({
+      conditional: true,
+      condition: delegationCondition,
+      escalation_methods: ['role_assignment_write'],
+    });
   });
 
   test('not reported beside an admin-equivalent grant', async () => {
-    expect((await findingsOf(db.client, ownerAndAccessAdmin)).map((finding) => finding.category)).toEqual(['admin_equivalent']);
+    expect((await findingsOf(db.client, ownerAndAccessAdmin)).map((finding) => finding.category)).toEqual([
+      'admin_equivalent',
+    ]);
   });
 });
 

@@ -53,7 +53,11 @@ export function tenantRow(): Row {
 }
 
 /** Writes the rows as a CloudQuery sync would, then migrates (which ends with ciem.refresh()). */
-export async function loadAzure(client: Client, rows: AzureRows, subscriptions = [subscriptionId, otherSubscriptionId]): Promise<void> {
+export async function loadAzure(
+  client: Client,
+  rows: AzureRows,
+  subscriptions = [subscriptionId, otherSubscriptionId]
+): Promise<void> {
   await writeAzureRows(client, 'public', subscriptions, rows);
   await migrate(client, { sourceSchema: 'public' });
 }

@@ -36,15 +36,63 @@ beforeAll(async () => {
     azure_subscription_subscriptions: [subscriptionRow(), subscriptionRow(otherSubscriptionId)],
     azure_authorization_role_definitions: builtInDefinitions.map((definition) => roleDefinitionRow(definition)),
     azure_authorization_role_assignments: [
-      assignmentRow({ name: 'i-01', principalId: user, principalType: 'User', role: builtInRoles.reader, scope: subscriptionScope() }),
-      assignmentRow({ name: 'i-02', principalId: group, principalType: 'Group', role: builtInRoles.reader, scope: resourceGroupScope('web') }),
-      assignmentRow({ name: 'i-03', principalId: servicePrincipal, principalType: 'ServicePrincipal', role: builtInRoles.reader, scope: subscriptionScope() }),
-      assignmentRow({ name: 'i-04', principalId: systemAssigned, principalType: 'ServicePrincipal', role: builtInRoles.reader, scope: resourceGroupScope('web') }),
-      assignmentRow({ name: 'i-05', principalId: userAssigned, principalType: 'ServicePrincipal', role: builtInRoles.contributor, scope: resourceGroupScope('web') }),
-      assignmentRow({ name: 'i-06', principalId: device, principalType: 'Device', role: builtInRoles.reader, scope: resourceGroupScope('web') }),
-      assignmentRow({ name: 'i-07', principalId: upperCaseUser, principalType: 'User', role: builtInRoles.reader, scope: resourceGroupScope('web') }),
+      assignmentRow({
+        name: 'i-01',
+        principalId: user,
+        principalType: 'User',
+        role: builtInRoles.reader,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'i-02',
+        principalId: group,
+        principalType: 'Group',
+        role: builtInRoles.reader,
+        scope: resourceGroupScope('web'),
+      }),
+      assignmentRow({
+        name: 'i-03',
+        principalId: servicePrincipal,
+        principalType: 'ServicePrincipal',
+        role: builtInRoles.reader,
+        scope: subscriptionScope(),
+      }),
+      assignmentRow({
+        name: 'i-04',
+        principalId: systemAssigned,
+        principalType: 'ServicePrincipal',
+        role: builtInRoles.reader,
+        scope: resourceGroupScope('web'),
+      }),
+      assignmentRow({
+        name: 'i-05',
+        principalId: userAssigned,
+        principalType: 'ServicePrincipal',
+        role: builtInRoles.contributor,
+        scope: resourceGroupScope('web'),
+      }),
+      assignmentRow({
+        name: 'i-06',
+        principalId: device,
+        principalType: 'Device',
+        role: builtInRoles.reader,
+        scope: resourceGroupScope('web'),
+      }),
+      assignmentRow({
+        name: 'i-07',
+        principalId: upperCaseUser,
+        principalType: 'User',
+        role: builtInRoles.reader,
+        scope: resourceGroupScope('web'),
+      }),
       // An assignment at a management group is listed for each subscription below it.
-      assignmentRow({ name: 'i-08', principalId: group, principalType: 'Group', role: builtInRoles.reader, scope: managementGroupScope }),
+      assignmentRow({
+        name: 'i-08',
+        principalId: group,
+        principalType: 'Group',
+        role: builtInRoles.reader,
+        scope: managementGroupScope,
+      }),
       assignmentRow({
         name: 'i-08',
         principalId: group,
@@ -64,7 +112,9 @@ beforeAll(async () => {
           type: 'SystemAssigned, UserAssigned',
           principalId: systemAssigned,
           tenantId: '0f3c1e2a-5b6d-4c7e-8f90-a1b2c3d4e5f6',
-          userAssignedIdentities: { [userAssignedId]: { principalId: userAssigned, clientId: 'f0000000-0000-4000-8000-000000000001' } },
+          userAssignedIdentities: {
+            [userAssignedId]: { principalId: userAssigned, clientId: 'f0000000-0000-4000-8000-000000000001' },
+          },
         },
       },
     ],
@@ -80,7 +130,10 @@ afterAll(async () => {
 });
 
 async function identity(identityId: string, account = subscriptionId): Promise<Record<string, unknown>> {
-  const rows = await db.client.query('SELECT * FROM ciem.azure_identities WHERE identity_id = $1 AND account_id = $2', [identityId, account]);
+  const rows = await db.client.query('SELECT * FROM ciem.azure_identities WHERE identity_id = $1 AND account_id = $2', [
+    identityId,
+    account,
+  ]);
   expect(rows.rows).toHaveLength(1);
   return rows.rows[0];
 }
@@ -121,7 +174,11 @@ describe('azure_identities', () => {
   });
 
   test('include classic administrators by e-mail', async () => {
-    expect(await identity('owner@acme.example')).toMatchObject({ identity_type: 'user', display_name: 'owner@acme.example', cloud: 'azure' });
+    expect(await identity('owner@acme.example')).toMatchObject({
+      identity_type: 'user',
+      display_name: 'owner@acme.example',
+      cloud: 'azure',
+    });
   });
 
   test('leave dates absent', async () => {
@@ -186,20 +243,17 @@ describe('azure_identity_grants', () => {
 });
 
 test('scope types follow the Azure scope levels', async () => {
-  const rows = await db.client.query(
-    `SELECT s, ciem.azure_scope_type(s) AS scope_type FROM unnest($1::text[]) s`,
+  const rows = await db.client.query(`SELECT s, ciem.azure_scope_type(s) AS scope_type FROM unnest($1::text[]) s`, [
     [
-      [
-        '/',
-        managementGroupScope,
-        subscriptionScope(),
-        resourceGroupScope('web'),
-        `${resourceGroupScope('web')}/providers/Microsoft.Compute/virtualMachines/web-1`,
-        '/providers/Microsoft.Capacity/reservationOrders/r1',
-        'not-a-scope',
-      ],
-    ]
-  );
+      '/',
+      managementGroupScope,
+      subscriptionScope(),
+      resourceGroupScope('web'),
+      `${resourceGroupScope('web')}/providers/Microsoft.Compute/virtualMachines/web-1`,
+      '/providers/Microsoft.Capacity/reservationOrders/r1',
+      'not-a-scope',
+    ],
+  ]);
   expect(rows.rows.map((row) => row.scope_type)).toEqual([
     'management_group',
     'management_group',

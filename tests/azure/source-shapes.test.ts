@@ -10,6 +10,7 @@ import {
   subscriptionRow,
   subscriptionScope,
 } from './fixture';
+import { roleManagementPolicyRow } from '../../cli/demo/azure-rows';
 import type { Row } from '../../cli/import/aws-authz/parse';
 
 // CloudQuery's Azure plugin stores each ARM object under `properties` in the Azure SDK's camelCase
@@ -25,7 +26,10 @@ const pimOwner = '90000000-0000-4000-8000-000000000004';
 function pascalCase(row: Row): Row {
   const properties = row.properties as Record<string, unknown>;
   const renamed = Object.fromEntries(
-    Object.entries(properties).map(([key, value]) => [key.charAt(0).toUpperCase() + key.slice(1).replace(/Id$/, 'ID'), value])
+    Object.entries(properties).map(([key, value]) => [
+      key.charAt(0).toUpperCase() + key.slice(1).replace(/Id$/, 'ID'),
+      value,
+    ])
   );
   return { ...row, properties: renamed };
 }
@@ -34,36 +38,54 @@ let db: TestDatabase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const withoutScope = assignmentRow({ name: 's-03', principalId: noScopeUser, principalType: 'User', role: builtInRoles.reader, scope: subscriptionScope() });
+  const withoutScope = assignmentRow({
+    name: 's-03',
+    principalId: noScopeUser,
+    principalType: 'User',
+    role: builtInRoles.reader,
+    scope: subscriptionScope(),
+  });
   delete (withoutScope.properties as Record<string, unknown>).scope;
-  const asString = assignmentRow({ name: 's-02', principalId: stringUser, principalType: 'User', role: builtInRoles.owner, scope: subscriptionScope() });
+  const asString = assignmentRow({
+    name: 's-02',
+    principalId: stringUser,
+    principalType: 'User',
+    role: builtInRoles.owner,
+    scope: subscriptionScope(),
+  });
 
   await loadAzure(db.client, {
     azure_subscription_subscriptions: [subscriptionRow()],
-    azure_authorization_role_definitions: builtInDefinitions.map((definition) => pascalCase(roleDefinitionRow(definition))),
+    azure_authorization_role_definitions: builtInDefinitions.map((definition) =>
+      pascalCase(roleDefinitionRow(definition))
+    ),
     azure_authorization_role_assignments: [
-      pascalCase(assignmentRow({ name: 's-01', principalId: pascalUser, principalType: 'User', role: builtInRoles.contributor, scope: subscriptionScope() })),
+      pascalCase(
+        assignmentRow({
+          name: 's-01',
+          principalId: pascalUser,
+          principalType: 'User',
+          role: builtInRoles.contributor,
+          scope: subscriptionScope(),
+        })
+      ),
       { ...asString, properties: JSON.stringify(asString.properties) },
       withoutScope,
-      assignmentRow({ name: 's-04', principalId: pimOwner, principalType: 'User', role: builtInRoles.owner, scope: subscriptionScope() }),
+      assignmentRow({
+        name: 's-04',
+        principalId: pimOwner,
+        principalType: 'User',
+        role: builtInRoles.owner,
+        scope: subscriptionScope(),
+      }),
     ],
     azure_role_management_policy_assignments: [
-      {
-        subscription_id: subscriptionId,
-        id: `${subscriptionScope()}/providers/Microsoft.Authorization/roleManagementPolicyAssignments/p-owner`,
-        name: 'p-owner',
-        type: 'Microsoft.Authorization/RoleManagementPolicyAssignment',
-        properties: {
-          scope: subscriptionScope(),
-          roleDefinitionId: `${subscriptionScope()}/providers/Microsoft.Authorization/roleDefinitions/${builtInRoles.owner}`,
-          policyId: `${subscriptionScope()}/providers/Microsoft.Authorization/roleManagementPolicies/p-owner`,
-          effectiveRules: [
-            { id: 'Expiration_Admin_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', isExpirationRequired: false, maximumDuration: 'P180D' },
-            { id: 'Enablement_EndUser_Assignment', ruleType: 'RoleManagementPolicyEnablementRule', enabledRules: ['MultiFactorAuthentication', 'Justification'] },
-            { id: 'Approval_EndUser_Assignment', ruleType: 'RoleManagementPolicyApprovalRule', setting: { isApprovalRequired: true } },
-          ],
-        },
-      },
+      roleManagementPolicyRow(subscriptionId, 'p-owner', builtInRoles.owner, {
+        activeAssignmentExpires: false,
+        maximumDuration: 'P180D',
+        activationRequiresMfa: true,
+        activationRequiresApproval: true,
+      }),
     ],
   });
 }, 180_000);
@@ -73,9 +95,14 @@ afterAll(async () => {
 });
 
 test('PascalCase keys read as camelCase', async () => {
-  const rows = await db.client.query('SELECT role_name, scope_type FROM ciem.azure_identity_grants WHERE identity_id = $1', [pascalUser]);
+  const rows = await db.client.query(
+    'SELECT role_name, scope_type FROM ciem.azure_identity_grants WHERE identity_id = $1',
+    [pascalUser]
+  );
   expect(rows.rows).toEqual([{ role_name: 'Contributor', scope_type: 'subscription' }]);
-  expect((await findingsOf(db.client, pascalUser)).map((finding) => finding.category)).toEqual(['infrastructure_modification']);
+  expect((await findingsOf(db.client, pascalUser)).map((finding) => finding.category)).toEqual([
+    'infrastructure_modification',
+  ]);
 });
 
 test('properties stored as a JSON string', async () => {
@@ -83,7 +110,10 @@ test('properties stored as a JSON string', async () => {
 });
 
 test('scope taken from the assignment id', async () => {
-  const rows = await db.client.query('SELECT scope, scope_type FROM ciem.azure_identity_grants WHERE identity_id = $1', [noScopeUser]);
+  const rows = await db.client.query(
+    'SELECT scope, scope_type FROM ciem.azure_identity_grants WHERE identity_id = $1',
+    [noScopeUser]
+  );
   expect(rows.rows).toEqual([{ scope: subscriptionScope(), scope_type: 'subscription' }]);
 });
 
@@ -102,7 +132,13 @@ test('absent Azure tables leave the views empty', async () => {
   const empty = await createTestDatabase();
   try {
     await loadAzure(empty.client, {});
-    for (const relation of ['azure_identities', 'azure_identity_grants', 'azure_effective_permissions', 'azure_compliance_results', 'azure_cross_boundary_trust']) {
+    for (const relation of [
+      'azure_identities',
+      'azure_identity_grants',
+      'azure_effective_permissions',
+      'azure_compliance_results',
+      'azure_cross_boundary_trust',
+    ]) {
       const rows = await empty.client.query(`SELECT count(*)::int AS n FROM ciem.${relation}`);
       expect({ relation, rows: rows.rows[0].n }).toEqual({ relation, rows: 0 });
     }

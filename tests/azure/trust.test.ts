@@ -32,10 +32,19 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await loadAzure(db.client, {
     azure_subscription_tenants: [tenantRow()],
-    azure_subscription_subscriptions: [subscriptionRow(subscriptionId, [otherTenantId, tenantId]), subscriptionRow(otherSubscriptionId)],
+    azure_subscription_subscriptions: [
+      subscriptionRow(subscriptionId, [otherTenantId, tenantId]),
+      subscriptionRow(otherSubscriptionId),
+    ],
     azure_authorization_role_definitions: builtInDefinitions.map((definition) => roleDefinitionRow(definition)),
     azure_authorization_role_assignments: [
-      assignmentRow({ name: 't-01', principalId: partnerGroup, principalType: 'ForeignGroup', role: builtInRoles.owner, scope: subscriptionScope() }),
+      assignmentRow({
+        name: 't-01',
+        principalId: partnerGroup,
+        principalType: 'ForeignGroup',
+        role: builtInRoles.owner,
+        scope: subscriptionScope(),
+      }),
       assignmentRow({
         name: 't-02',
         principalId: readerGroup,
@@ -57,7 +66,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function trustOf(identity: string): Promise<Record<string, unknown>[]> {
+async function trustOf(identity: string): Promise<Array<Record<string, unknown>>> {
   const rows = await db.client.query(
     'SELECT account_id, identity_type, trusted_from, classification, evidence FROM ciem.azure_cross_boundary_trust WHERE identity_id = $1',
     [identity]
@@ -67,18 +76,28 @@ async function trustOf(identity: string): Promise<Record<string, unknown>[]> {
 
 test('foreign group is external', async () => {
   const [row] = await trustOf(partnerGroup);
-  expect(row).toMatchObject({ identity_type: 'group', classification: 'external', trusted_from: 'another Microsoft Entra tenant' });
+  expect(row).toMatchObject({
+    identity_type: 'group',
+    classification: 'external',
+    trusted_from: 'another Microsoft Entra tenant',
+  });
   expect(row.evidence).toMatchObject({ kind: 'foreign_group', tenant_id: null });
 });
 
 test('foreign group with Owner is a high finding', async () => {
   expect(await findingsOf(db.client, partnerGroup, 'cross_account_trust')).toMatchObject([
-    { severity: 'high', finding_key: 'foreign_group', title: `Group of another tenant holds roles in subscription ${subscriptionId}` },
+    {
+      severity: 'high',
+      finding_key: 'foreign_group',
+      title: `Group of another tenant holds roles in subscription ${subscriptionId}`,
+    },
   ]);
 });
 
 test('foreign group with Reader is a medium finding', async () => {
-  expect(await findingsOf(db.client, readerGroup, 'cross_account_trust')).toMatchObject([{ severity: 'medium', account_id: otherSubscriptionId }]);
+  expect(await findingsOf(db.client, readerGroup, 'cross_account_trust')).toMatchObject([
+    { severity: 'medium', account_id: otherSubscriptionId },
+  ]);
 });
 
 test('managing tenant is named by its tenant id', async () => {
@@ -98,9 +117,14 @@ test('own tenant in managedByTenants is not trust', async () => {
 
 test('classic administrator outside the tenant domains', async () => {
   expect(await trustOf('contractor@gmail.example')).toMatchObject([
-    { trusted_from: 'gmail.example', evidence: { kind: 'external_classic_administrator', tenant_domains: ['acme.example', 'acme.onmicrosoft.com'] } },
+    {
+      trusted_from: 'gmail.example',
+      evidence: { kind: 'external_classic_administrator', tenant_domains: ['acme.example', 'acme.onmicrosoft.com'] },
+    },
   ]);
-  expect(await findingsOf(db.client, 'contractor@gmail.example', 'cross_account_trust')).toMatchObject([{ severity: 'high' }]);
+  expect(await findingsOf(db.client, 'contractor@gmail.example', 'cross_account_trust')).toMatchObject([
+    { severity: 'high' },
+  ]);
 });
 
 test('guest classic administrator by #EXT#', async () => {

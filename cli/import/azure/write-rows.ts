@@ -18,7 +18,12 @@ const sourceName = 'openciem-azure';
  * left out of `rows` are not created, so a test can leave one absent. Tenants have no
  * subscription, so their rows are replaced by tenant id. Runs in one transaction.
  */
-export async function writeAzureRows(client: Client, schema: string, subscriptionIds: string[], rows: AzureRows): Promise<void> {
+export async function writeAzureRows(
+  client: Client,
+  schema: string,
+  subscriptionIds: string[],
+  rows: AzureRows
+): Promise<void> {
   const unknown = Object.keys(rows).filter((name) => !azureTables.some((table) => table.name === name));
   if (unknown.length > 0) {
     throw new UserError(
@@ -40,7 +45,9 @@ export async function writeAzureRows(client: Client, schema: string, subscriptio
       await checkColumns(client, schema, table);
       const qualified = `${quoteIdent(schema)}.${quoteIdent(table.name)}`;
       if (table.name === 'azure_subscription_tenants') {
-        await client.query(`DELETE FROM ${qualified} WHERE tenant_id = ANY($1)`, [tableRows.map((row) => row.tenant_id)]);
+        await client.query(`DELETE FROM ${qualified} WHERE tenant_id = ANY($1)`, [
+          tableRows.map((row) => row.tenant_id),
+        ]);
       } else {
         await client.query(`DELETE FROM ${qualified} WHERE subscription_id = ANY($1)`, [subscriptionIds]);
       }
