@@ -1,5 +1,5 @@
--- Azure RBAC in the identity model: who holds which role at which scope, what the roles allow,
--- and the findings and CIS controls decided from them. Sources are CloudQuery's Azure source
+-- Azure RBAC in the identity model: which principal has which role at which scope, what the roles
+-- allow, and the findings and CIS controls decided from them. Sources are CloudQuery's Azure source
 -- plugin tables (tree 000ba33081, 2024-03-06, the last open tree; the shape of plugin v10.3.0).
 -- Those tables keep each Azure Resource Manager object whole in a jsonb column `properties`
 -- (camelCase keys, as the Azure SDK for Go marshals them). Every key is read through
@@ -21,7 +21,7 @@ SELECT t, true, 'Azure RBAC: role assignments and definitions, classic administr
   ]) AS t;
 
 -- Resources that can carry a managed identity. Their `identity` column names the principal ids of
--- system-assigned and user-assigned identities, which tells a managed identity apart from other
+-- system-assigned and user-assigned identities, which sets a managed identity apart from other
 -- service principals in role assignments.
 INSERT INTO ciem.source_tables (table_name, optional, purpose)
 SELECT t, true, 'Azure managed identities: the identity column of resources that can hold one'
@@ -200,8 +200,8 @@ $$;
 
 -- Whether a grant at outer_scope reaches inner_scope by the string form of the scopes: the same
 -- scope, a scope below it, or anything below the root scope. A management group reaches its
--- subscriptions too, but their link is not in the scope strings: ciem.azure_permission_decision()
--- knows it from the subscription the assignment was listed for.
+-- subscriptions too, but their link is not in the scope strings, so ciem.azure_permission_decision()
+-- takes it from the subscription the assignment was listed for.
 CREATE FUNCTION ciem.azure_scope_includes(outer_scope text, inner_scope text) RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
@@ -638,9 +638,9 @@ SELECT 'azure',
 COMMENT ON VIEW ciem.azure_identity_grants IS
     'One row per role assignment (and classic administrator role) of a subscription: identity, role GUID and name, scope_type and scope from the scope string, the ABAC condition as Azure stores it (condition, conditionVersion) and grant_id, the assignment id.';
 
--- Classic Service Administrators and Co-Administrators have the access of the Owner role at the
--- subscription scope; the Account Administrator role manages billing and grants no access to
--- resources ("Azure classic subscription administrators", Microsoft Learn).
+-- Classic Service Administrators and Co-Administrators are assigned the Owner role at the
+-- subscription scope. The Account Administrator is the billing owner and gets no role ("Azure
+-- roles, Microsoft Entra roles, and classic subscription administrator roles", Microsoft Learn).
 CREATE FUNCTION ciem.azure_classic_role_is_owner(classic_role text) RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
@@ -690,12 +690,12 @@ CREATE UNIQUE INDEX azure_effective_permissions_key
 CREATE INDEX azure_effective_permissions_identity ON ciem.azure_effective_permissions (identity_id, account_id);
 
 COMMENT ON MATERIALIZED VIEW ciem.azure_effective_permissions IS
-    'One row per identity, role assignment and Actions (or DataActions, is_data_action) entry of the role: the permission pattern as Azure writes it, wildcards kept, minus excluded_permissions (the NotActions or NotDataActions of the same role block). decision is allowed, or conditional for an assignment with an ABAC condition. The grant holds at scope and, by inheritance, at every scope below it (inherited_by).';
+    'One row per identity, role assignment and Actions (or DataActions, is_data_action) entry of the role: the permission pattern as Azure writes it, wildcards kept, minus excluded_permissions (the NotActions or NotDataActions of the same role block). decision is allowed, or conditional for an assignment with an ABAC condition. The grant applies at scope and, by inheritance, at every scope below it (inherited_by).';
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES (710, 'azure_effective_permissions');
 
--- Whether a grant listed for a subscription reaches a scope: a management group (or root) grant
--- reaches all of the subscription it was listed for; other grants reach the scopes below them.
+-- Whether a grant listed for a subscription reaches a scope. A management group (or root) grant
+-- reaches all of the subscription it was listed for, and other grants reach the scopes below them.
 CREATE FUNCTION ciem.azure_grant_reaches(grant_scope_type text, grant_scope text, account_id text, target_scope text) RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
@@ -705,8 +705,8 @@ AS $$
 $$;
 
 -- Decides one action for one identity at one scope of a subscription, the way Azure RBAC adds up
--- role assignments: allowed when some assignment that reaches the scope has an entry matching
--- the action that its own exclusions do not remove.
+-- role assignments. The action is allowed when an assignment that reaches the scope has a
+-- matching entry, and that entry's own exclusions do not remove it.
 CREATE FUNCTION ciem.azure_permission_decision(p_account_id text, p_identity_id text, p_action text, p_scope text,
                                                p_data_action boolean DEFAULT false) RETURNS jsonb
 LANGUAGE sql STABLE
@@ -741,9 +741,9 @@ AS $$
                 ELSE replace(scope_type, '_', ' ') || ' ' || substring(scope FROM '([^/]+)/*$') END
 $$;
 
--- The escalation methods: writing a role assignment grants any role (User Access Administrator,
--- Role Based Access Control Administrator, Owner); writing a role definition widens a custom
--- role the principal already holds.
+-- The escalation methods. Writing a role assignment grants any role (User Access Administrator,
+-- Role Based Access Control Administrator, Owner), and writing a role definition widens a custom
+-- role the principal already has.
 CREATE TABLE ciem.azure_escalation_actions (
     method text PRIMARY KEY,
     action text NOT NULL UNIQUE

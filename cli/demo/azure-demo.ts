@@ -19,7 +19,7 @@ import { daysBefore } from './iam-builders';
 
 /**
  * The Azure part of the demo organisation: one subscription of the Acme tenant, with principals
- * that trigger each Azure rule. Ids are made-up GUIDs; names use the example domain acme.example.
+ * that trigger each Azure rule. Ids are made-up GUIDs, and names use the example domain acme.example.
  * - alice: Owner of the subscription (admin-equivalent; the only user Owner, so CIS 5.27 fails);
  * - platform-admins: Owner at the acme management group (admin-equivalent for every subscription);
  * - bob: User Access Administrator (privilege escalation; CIS 5.3.3 fails);

@@ -92,7 +92,7 @@ export const subscriptionScope = (subscription: string) => `/subscriptions/${sub
 export const resourceGroupScope = (subscription: string, name: string) =>
   `${subscriptionScope(subscription)}/resourceGroups/${name}`;
 
-/** A role definition row as listed for one subscription. */
+/** Builds a role definition row as it is listed for one subscription. */
 export function roleDefinitionRow(
   definition: RoleDefinition,
   subscription: string,
@@ -132,7 +132,7 @@ export interface Assignment {
   delegatedManagedIdentityResourceId?: string;
 }
 
-/** A role assignment row as ListForSubscription returns it for one subscription. */
+/** Builds a role assignment row as ListForSubscription returns it for one subscription. */
 export function assignmentRow(assignment: Assignment): Row {
   const scopePrefix = assignment.scope === '/' ? '' : assignment.scope;
   const createdOn = assignment.createdOn ?? '2025-03-01T09:30:00Z';
@@ -157,7 +157,7 @@ export function assignmentRow(assignment: Assignment): Row {
   };
 }
 
-/** A classic administrator; role joins several classic roles with ";". */
+/** Builds a classic administrator row. Several classic roles are joined with ";" in `role`. */
 export function classicAdministratorRow(subscription: string, email: string, role: string): Row {
   return {
     subscription_id: subscription,
@@ -214,7 +214,7 @@ export interface PolicyRules {
   activationRequiresApproval: boolean;
 }
 
-/** A PIM role management policy assignment for one role at the subscription scope. */
+/** Builds a PIM role management policy assignment for one role at the subscription scope. */
 export function roleManagementPolicyRow(subscription: string, name: string, role: string, rules: PolicyRules): Row {
   const scope = subscriptionScope(subscription);
   return {

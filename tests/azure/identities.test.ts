@@ -230,8 +230,10 @@ describe('azure_identity_grants', () => {
   });
 
   test('grant Owner-equivalent access to co-administrators only', async () => {
-    // "Azure classic subscription administrators": Service Administrator and Co-Administrators have
-    // the access of Owner at the subscription scope; the Account Administrator manages billing.
+    // "Azure roles, Microsoft Entra roles, and classic subscription administrator roles"
+    // (https://learn.microsoft.com/en-us/azure/role-based-access-control/rbac-and-directory-admin-roles):
+    // the Service Administrator and Co-Administrators are assigned Owner at the subscription scope,
+    // and the Account Administrator is the billing owner.
     const rows = await db.client.query(
       "SELECT identity_id, role_id, permission FROM ciem.azure_effective_permissions WHERE identity_id LIKE '%@acme.example' ORDER BY identity_id, role_id"
     );

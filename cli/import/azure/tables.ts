@@ -11,7 +11,7 @@ import type { ColumnSpec, TableSpec } from '../cloudquery-schema';
 const text = (name: string): ColumnSpec => ({ name, type: 'text' });
 const jsonb = (name: string): ColumnSpec => ({ name, type: 'jsonb' });
 
-/** id, name, type and properties, keyed as the plugin keys them. */
+/** Describes an authorization table: id, name, type and properties, keyed as the plugin keys them. */
 function armTable(name: string, keyColumns: string[]): TableSpec {
   return {
     name,
@@ -20,7 +20,7 @@ function armTable(name: string, keyColumns: string[]): TableSpec {
   };
 }
 
-/** A resource table, reduced to the columns that name a managed identity. */
+/** Describes a resource table by the columns that name a managed identity. */
 function resourceTable(name: string): TableSpec {
   return {
     name,
