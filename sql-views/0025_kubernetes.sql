@@ -944,24 +944,35 @@ VALUES
 -- The holders of the request sets that the per-cluster controls review, with the evidence each
 -- control shows. Built-in identities are listed but do not fail a control.
 CREATE VIEW ciem.k8s_cis_request_holders AS
-SELECT x.control_id,
-       h.account_id,
-       h.identity_id,
-       h.identity_type,
+WITH matched AS (
+    SELECT x.control_id, h.account_id, h.identity_id, h.identity_type, h.scope_type, h.scope, r.request, b.binding
+      FROM ciem.k8s_sensitive_request_holders h
+      JOIN (VALUES ('5.1.2', 'secrets_read', true), ('5.1.4', 'pods_create', true),
+                   ('5.1.8', 'escalate', false), ('5.1.8', 'bind', false), ('5.1.8', 'impersonate', false),
+                   ('5.1.9', 'persistent_volumes_create', true), ('5.1.10', 'nodes_proxy', true),
+                   ('5.1.11', 'csr_approval', true), ('5.1.12', 'webhook_configuration_write', true),
+                   ('5.1.13', 'serviceaccount_token', false)) AS x(control_id, request_set, cluster_only)
+        ON x.request_set = h.request_set AND (NOT x.cluster_only OR h.scope_type = 'cluster')
+     CROSS JOIN LATERAL unnest(h.requests) AS r(request)
+     CROSS JOIN LATERAL unnest(h.bindings) AS b(binding)
+     -- 5.1.2 and 5.1.4 ask about requests without an object name, which named rules never allow.
+     WHERE NOT (x.control_id IN ('5.1.2', '5.1.4') AND h.only_named_objects)
+)
+SELECT m.control_id,
+       m.account_id,
+       m.identity_id,
+       m.identity_type,
        coalesce(i.is_service_linked, false) AS built_in,
-       jsonb_build_object('identity', h.identity_id, 'identity_type', h.identity_type,
-                          'built_in', coalesce(i.is_service_linked, false), 'scope_type', h.scope_type,
-                          'scope', h.scope, 'requests', to_jsonb(h.requests), 'bindings', to_jsonb(h.bindings)) AS holder
-  FROM ciem.k8s_sensitive_request_holders h
-  JOIN (VALUES ('5.1.2', 'secrets_read', true), ('5.1.4', 'pods_create', true),
-               ('5.1.8', 'escalate', false), ('5.1.8', 'bind', false), ('5.1.8', 'impersonate', false),
-               ('5.1.9', 'persistent_volumes_create', true), ('5.1.10', 'nodes_proxy', true),
-               ('5.1.11', 'csr_approval', true), ('5.1.12', 'webhook_configuration_write', true),
-               ('5.1.13', 'serviceaccount_token', false)) AS x(control_id, request_set, cluster_only)
-    ON x.request_set = h.request_set AND (NOT x.cluster_only OR h.scope_type = 'cluster')
-  LEFT JOIN ciem.k8s_identities i ON i.account_id = h.account_id AND i.identity_id = h.identity_id
- -- 5.1.2 and 5.1.4 ask about requests without an object name, which named rules never allow.
- WHERE NOT (x.control_id IN ('5.1.2', '5.1.4') AND h.only_named_objects);
+       jsonb_build_object('identity', m.identity_id, 'identity_type', m.identity_type,
+                          'built_in', coalesce(i.is_service_linked, false), 'scope_type', m.scope_type, 'scope', m.scope,
+                          'requests', to_jsonb(array_agg(DISTINCT m.request ORDER BY m.request)),
+                          'bindings', to_jsonb(array_agg(DISTINCT m.binding ORDER BY m.binding))) AS holder
+  FROM matched m
+  LEFT JOIN ciem.k8s_identities i ON i.account_id = m.account_id AND i.identity_id = m.identity_id
+ GROUP BY m.control_id, m.account_id, m.identity_id, m.identity_type, m.scope_type, m.scope, i.is_service_linked;
+
+COMMENT ON VIEW ciem.k8s_cis_request_holders IS
+    'One row per CIS Kubernetes control that reviews holders of a permission (5.1.2, 5.1.4, 5.1.8 to 5.1.13), identity and scope, with the requests it may make and the bindings that grant them.';
 
 CREATE VIEW ciem.k8s_compliance_results AS
 WITH cluster_admin_bindings AS (

@@ -176,11 +176,34 @@ test('5.1.5 fails used default service accounts', async () => {
 test('5.1.8 passes built-in holders only', async () => {
   expect(await statuses('clean', '5.1.8')).toEqual({ clean: 'pass' });
   const holders = (await evidence('clean', '5.1.8', 'clean')).holders;
-  expect(holders.map((holder: { identity: string; built_in: boolean }) => [holder.identity, holder.built_in])).toEqual([
-    ['Group:system:masters', true],
-    ['Group:system:masters', true],
-    ['Group:system:masters', true],
-    ['ServiceAccount:kube-system/clusterrole-aggregation-controller', true],
+  expect(holders).toEqual([
+    {
+      identity: 'Group:system:masters',
+      identity_type: 'group',
+      built_in: true,
+      scope_type: 'cluster',
+      scope: 'clean',
+      requests: [
+        'bind rbac.authorization.k8s.io/clusterroles',
+        'bind rbac.authorization.k8s.io/roles',
+        'escalate rbac.authorization.k8s.io/clusterroles',
+        'escalate rbac.authorization.k8s.io/roles',
+        'impersonate authentication.k8s.io/uids',
+        'impersonate groups',
+        'impersonate serviceaccounts',
+        'impersonate users',
+      ],
+      bindings: ['ClusterRoleBinding:cluster-admin'],
+    },
+    {
+      identity: 'ServiceAccount:kube-system/clusterrole-aggregation-controller',
+      identity_type: 'service_account',
+      built_in: true,
+      scope_type: 'cluster',
+      scope: 'clean',
+      requests: ['escalate rbac.authorization.k8s.io/clusterroles'],
+      bindings: ['ClusterRoleBinding:system:controller:clusterrole-aggregation-controller'],
+    },
   ]);
   expect(await statuses('messy', '5.1.8')).toEqual({ messy: 'fail' });
 });
