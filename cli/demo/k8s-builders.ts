@@ -32,7 +32,11 @@ const uidNamespace = '5d8e9a52-7c0c-4b7a-93a4-0a6f0e7e2c11';
 
 export const user = (name: string): Subject => ({ kind: 'User', apiGroup: rbacApiGroup, name });
 export const group = (name: string): Subject => ({ kind: 'Group', apiGroup: rbacApiGroup, name });
-export const serviceAccount = (namespace: string, name: string): Subject => ({ kind: 'ServiceAccount', name, namespace });
+export const serviceAccount = (namespace: string, name: string): Subject => ({
+  kind: 'ServiceAccount',
+  name,
+  namespace,
+});
 
 /** The label Kubernetes puts on its default roles and bindings. */
 export const bootstrapLabels = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
@@ -45,7 +49,12 @@ export class ClusterBuilder {
   private readonly items: KubeObject[] = [];
 
   role(namespace: string, name: string, rules: PolicyRule[], labels?: Record<string, string>): this {
-    this.items.push({ apiVersion: rbacApiVersion, kind: 'Role', metadata: this.metadata('Role', name, namespace, labels), rules });
+    this.items.push({
+      apiVersion: rbacApiVersion,
+      kind: 'Role',
+      metadata: this.metadata('Role', name, namespace, labels),
+      rules,
+    });
     return this;
   }
 
@@ -96,7 +105,11 @@ export class ClusterBuilder {
   }
 
   serviceAccount(namespace: string, name: string, options: { automountServiceAccountToken?: boolean } = {}): this {
-    const item: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: this.metadata('ServiceAccount', name, namespace) };
+    const item: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: this.metadata('ServiceAccount', name, namespace),
+    };
     if (options.automountServiceAccountToken !== undefined) {
       item.automountServiceAccountToken = options.automountServiceAccountToken;
     }
@@ -115,7 +128,11 @@ export class ClusterBuilder {
   }
 
   private metadata(kind: string, name: string, namespace?: string, labels?: Record<string, string>): KubeObject {
-    const metadata: KubeObject = { name, uid: uuidV5(`${kind}/${namespace ?? ''}/${name}`, uidNamespace), resourceVersion: '1' };
+    const metadata: KubeObject = {
+      name,
+      uid: uuidV5(`${kind}/${namespace ?? ''}/${name}`, uidNamespace),
+      resourceVersion: '1',
+    };
     if (namespace !== undefined) {
       metadata.namespace = namespace;
     }

@@ -11,7 +11,11 @@ const aggregateTo = (...roles: string[]): Record<string, string> => ({
 // A shortened copy of Kubernetes' bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy
 // in kubernetes/kubernetes): the rules the user-facing roles receive through aggregation.
 const viewRules: PolicyRule[] = [
-  { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods', 'pods/log', 'services'], verbs: read },
+  {
+    apiGroups: [''],
+    resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods', 'pods/log', 'services'],
+    verbs: read,
+  },
   { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: read },
   { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: read },
 ];
@@ -19,9 +23,17 @@ const viewRules: PolicyRule[] = [
 const editRules: PolicyRule[] = [
   { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
   { apiGroups: [''], resources: ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], verbs: write },
-  { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'secrets', 'services', 'serviceaccounts'], verbs: write },
+  {
+    apiGroups: [''],
+    resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'secrets', 'services', 'serviceaccounts'],
+    verbs: write,
+  },
   { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale', 'replicasets', 'statefulsets', 'daemonsets'], verbs: write },
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'deployments/scale', 'replicasets', 'statefulsets', 'daemonsets'],
+    verbs: write,
+  },
   { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: write },
 ];
 
@@ -55,7 +67,11 @@ export function addKubernetesDefaults(cluster: ClusterBuilder, namespaces: strin
   ]) {
     cluster.clusterRole(name, [], {
       labels: bootstrapLabels,
-      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`rbac.authorization.k8s.io/aggregate-to-${aggregatesFrom}`]: 'true' } }] },
+      aggregationRule: {
+        clusterRoleSelectors: [
+          { matchLabels: { [`rbac.authorization.k8s.io/aggregate-to-${aggregatesFrom}`]: 'true' } },
+        ],
+      },
     });
   }
   cluster
@@ -77,13 +93,34 @@ export function addKubernetesDefaults(cluster: ClusterBuilder, namespaces: strin
     )
     .clusterRole(
       'system:discovery',
-      [{ nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/openapi', '/openapi/*', '/version', '/version/'], verbs: ['get'] }],
+      [
+        {
+          nonResourceURLs: [
+            '/api',
+            '/api/*',
+            '/apis',
+            '/apis/*',
+            '/healthz',
+            '/openapi',
+            '/openapi/*',
+            '/version',
+            '/version/',
+          ],
+          verbs: ['get'],
+        },
+      ],
       { labels: bootstrapLabels }
     )
     .clusterRoleBinding('system:discovery', 'system:discovery', [group('system:authenticated')], bootstrapLabels)
     .clusterRole(
       'system:basic-user',
-      [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] }],
+      [
+        {
+          apiGroups: ['authorization.k8s.io'],
+          resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+          verbs: ['create'],
+        },
+      ],
       { labels: bootstrapLabels }
     )
     .clusterRoleBinding('system:basic-user', 'system:basic-user', [group('system:authenticated')], bootstrapLabels);
@@ -92,7 +129,13 @@ export function addKubernetesDefaults(cluster: ClusterBuilder, namespaces: strin
   cluster
     .clusterRole(
       'system:controller:clusterrole-aggregation-controller',
-      [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'get', 'list', 'patch', 'update', 'watch'] }],
+      [
+        {
+          apiGroups: ['rbac.authorization.k8s.io'],
+          resources: ['clusterroles'],
+          verbs: ['escalate', 'get', 'list', 'patch', 'update', 'watch'],
+        },
+      ],
       { labels: bootstrapLabels }
     )
     .clusterRoleBinding(

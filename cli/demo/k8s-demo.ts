@@ -24,7 +24,9 @@ export function generateKubernetesDemo(): KubeObject {
   cluster
     .serviceAccount('ci', 'deployer')
     .clusterRoleBinding('ci-deployer-admin', 'cluster-admin', [serviceAccount('ci', 'deployer')])
-    .roleBinding('payments', 'oncall-admin', { kind: 'ClusterRole', name: 'cluster-admin' }, [group('payments-oncall')]);
+    .roleBinding('payments', 'oncall-admin', { kind: 'ClusterRole', name: 'cluster-admin' }, [
+      group('payments-oncall'),
+    ]);
 
   // Wildcards: every verb on every apps and batch resource, and read access to everything.
   cluster
@@ -36,7 +38,9 @@ export function generateKubernetesDemo(): KubeObject {
   // A secrets controller that reads secrets in every namespace.
   cluster
     .serviceAccount('external-secrets', 'controller')
-    .clusterRole('secret-sync', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update'] }])
+    .clusterRole('secret-sync', [
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
+    ])
     .clusterRoleBinding('external-secrets-sync', 'secret-sync', [serviceAccount('external-secrets', 'controller')]);
 
   // Public access: pod status for unauthenticated requests, and view for every authenticated user.
@@ -49,12 +53,18 @@ export function generateKubernetesDemo(): KubeObject {
   // with exec, and a release bot that mints service account tokens.
   cluster
     .role('payments', 'rbac-manager', [
-      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['get', 'list', 'create', 'update', 'bind', 'escalate'] },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['roles', 'rolebindings'],
+        verbs: ['get', 'list', 'create', 'update', 'bind', 'escalate'],
+      },
     ])
     .roleBinding('payments', 'rbac-manager', { kind: 'Role', name: 'rbac-manager' }, [user('bob@acme.example')])
     .clusterRole('support-impersonator', [{ apiGroups: [''], resources: ['users', 'groups'], verbs: ['impersonate'] }])
     .clusterRoleBinding('support-impersonation', 'support-impersonator', [group('support')])
-    .role('payments', 'debugger', [{ apiGroups: [''], resources: ['pods', 'pods/log', 'pods/exec'], verbs: ['get', 'list', 'create'] }])
+    .role('payments', 'debugger', [
+      { apiGroups: [''], resources: ['pods', 'pods/log', 'pods/exec'], verbs: ['get', 'list', 'create'] },
+    ])
     .roleBinding('payments', 'debugger', { kind: 'Role', name: 'debugger' }, [user('carol@acme.example')])
     .serviceAccount('ci', 'release-bot')
     .role('ci', 'token-minter', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }])
@@ -63,13 +73,17 @@ export function generateKubernetesDemo(): KubeObject {
   // A team admin through the aggregated admin role, and a CI bot trusted from another namespace.
   cluster
     .roleBinding('payments', 'alice-admin', { kind: 'ClusterRole', name: 'admin' }, [user('alice@acme.example')])
-    .role('payments', 'deployer', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] }])
+    .role('payments', 'deployer', [
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] },
+    ])
     .roleBinding('payments', 'ci-release', { kind: 'Role', name: 'deployer' }, [serviceAccount('ci', 'release-bot')]);
 
   // A legacy app that runs as the default service account, with edit in its namespace; the
   // payments default service account is locked down as CIS 5.1.5 asks.
   cluster
-    .roleBinding('default', 'legacy-app-edit', { kind: 'ClusterRole', name: 'edit' }, [serviceAccount('default', 'default')])
+    .roleBinding('default', 'legacy-app-edit', { kind: 'ClusterRole', name: 'edit' }, [
+      serviceAccount('default', 'default'),
+    ])
     .serviceAccount('payments', 'default', { automountServiceAccountToken: false })
     .serviceAccount('monitoring', 'prometheus', { automountServiceAccountToken: true });
 

@@ -9,14 +9,18 @@ import { cluster, loadClusters, permissionsOf } from './fixture';
 // (kubernetes/kubernetes pkg/controller/clusterroleaggregation) skips the aggregated role itself
 // and lists the others with each selector built by metav1.LabelSelectorAsSelector.
 
+// The example of the RBAC page: "monitoring" aggregates the roles labelled
+// rbac.example.com/aggregate-to-monitoring: "true".
+const monitoringLabels = { 'rbac.example.com/aggregate-to-monitoring': 'true' };
+const aggregationRule = { clusterRoleSelectors: [{ matchLabels: monitoringLabels }] };
+const endpointRules = [
+  { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+];
+
 const monitoring = cluster('monitoring');
 monitoring.builder
-  .clusterRole('monitoring', [], {
-    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] },
-  })
-  .clusterRole('monitoring-endpoints', [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }], {
-    labels: { 'rbac.example.com/aggregate-to-monitoring': 'true' },
-  })
+  .clusterRole('monitoring', [], { aggregationRule })
+  .clusterRole('monitoring-endpoints', endpointRules, { labels: monitoringLabels })
   .clusterRole('unrelated', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], {
     labels: { 'rbac.example.com/aggregate-to-monitoring': 'false' },
   })
@@ -26,12 +30,8 @@ monitoring.builder
 // into rules, which CloudQuery and kubectl read back from the API server.
 const live = cluster('live');
 live.builder
-  .clusterRole('monitoring', [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }], {
-    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] },
-  })
-  .clusterRole('monitoring-endpoints', [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }], {
-    labels: { 'rbac.example.com/aggregate-to-monitoring': 'true' },
-  })
+  .clusterRole('monitoring', endpointRules, { aggregationRule })
+  .clusterRole('monitoring-endpoints', endpointRules, { labels: monitoringLabels })
   .clusterRoleBinding('monitoring', 'monitoring', [user('grafana')]);
 
 const selectors = cluster('selectors');
@@ -40,19 +40,37 @@ selectors.builder
     labels: { tier: 'picked' },
     aggregationRule: {
       clusterRoleSelectors: [
-        { matchExpressions: [{ key: 'team', operator: 'In', values: ['blue', 'green'] }, { key: 'legacy', operator: 'DoesNotExist' }] },
-        { matchExpressions: [{ key: 'extra', operator: 'Exists' }, { key: 'env', operator: 'NotIn', values: ['prod'] }] },
+        {
+          matchExpressions: [
+            { key: 'team', operator: 'In', values: ['blue', 'green'] },
+            { key: 'legacy', operator: 'DoesNotExist' },
+          ],
+        },
+        {
+          matchExpressions: [
+            { key: 'extra', operator: 'Exists' },
+            { key: 'env', operator: 'NotIn', values: ['prod'] },
+          ],
+        },
         // The role's own label: the controller never aggregates a role into itself.
         { matchLabels: { tier: 'picked' } },
       ],
     },
   })
   .clusterRole('blue', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }], { labels: { team: 'blue' } })
-  .clusterRole('blue-legacy', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], { labels: { team: 'blue', legacy: 'yes' } })
+  .clusterRole('blue-legacy', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], {
+    labels: { team: 'blue', legacy: 'yes' },
+  })
   .clusterRole('red', [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }], { labels: { team: 'red' } })
-  .clusterRole('extra-dev', [{ apiGroups: [''], resources: ['services'], verbs: ['get'] }], { labels: { extra: 'x', env: 'dev' } })
-  .clusterRole('extra-unlabelled-env', [{ apiGroups: [''], resources: ['endpoints'], verbs: ['get'] }], { labels: { extra: 'x' } })
-  .clusterRole('extra-prod', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }], { labels: { extra: 'x', env: 'prod' } })
+  .clusterRole('extra-dev', [{ apiGroups: [''], resources: ['services'], verbs: ['get'] }], {
+    labels: { extra: 'x', env: 'dev' },
+  })
+  .clusterRole('extra-unlabelled-env', [{ apiGroups: [''], resources: ['endpoints'], verbs: ['get'] }], {
+    labels: { extra: 'x' },
+  })
+  .clusterRole('extra-prod', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }], {
+    labels: { extra: 'x', env: 'prod' },
+  })
   .clusterRoleBinding('picked', 'picked', [user('picker')]);
 
 const chain = cluster('chain');
@@ -62,7 +80,9 @@ chain.builder
     labels: { 'aggregate-to': 'top' },
     aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'aggregate-to': 'middle' } }] },
   })
-  .clusterRole('bottom', [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] }], { labels: { 'aggregate-to': 'middle' } })
+  .clusterRole('bottom', [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] }], {
+    labels: { 'aggregate-to': 'middle' },
+  })
   .clusterRole('everything', [], { aggregationRule: { clusterRoleSelectors: [{}] } })
   .clusterRoleBinding('top', 'top', [user('chief')])
   .clusterRoleBinding('everything', 'everything', [user('collector')]);
@@ -114,7 +134,11 @@ test('selector expressions pick roles', async () => {
     "SELECT selected_role FROM ciem.k8s_cluster_role_aggregation WHERE account_id = 'selectors' ORDER BY 1"
   );
   expect(aggregated.rows.map((row) => row.selected_role)).toEqual(['blue', 'extra-dev', 'extra-unlabelled-env']);
-  expect(await permissionNames('selectors', 'User:picker')).toEqual(['get configmaps', 'get endpoints', 'get services']);
+  expect(await permissionNames('selectors', 'User:picker')).toEqual([
+    'get configmaps',
+    'get endpoints',
+    'get services',
+  ]);
 });
 
 test('aggregation follows aggregated roles', async () => {

@@ -45,9 +45,13 @@ messy.builder
   .clusterRoleBinding('pv-maker', 'pv-maker', [user('storage-admin')])
   .clusterRole('node-proxy', [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }])
   .clusterRoleBinding('node-proxy', 'node-proxy', [user('metrics')])
-  .clusterRole('csr-approver', [{ apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] }])
+  .clusterRole('csr-approver', [
+    { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] },
+  ])
   .clusterRoleBinding('csr-approver', 'csr-approver', [user('pki')])
-  .clusterRole('webhooks', [{ apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['patch'] }])
+  .clusterRole('webhooks', [
+    { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['patch'] },
+  ])
   .clusterRoleBinding('webhooks', 'webhooks', [user('mesh')])
   .role('app', 'tokens', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }])
   .roleBinding('app', 'tokens', { kind: 'Role', name: 'tokens' }, [serviceAccount('app', 'minter')])
@@ -92,7 +96,9 @@ describe('controls catalogue', () => {
       'SELECT control_id, profile, decidable FROM ciem.compliance_controls WHERE benchmark = $1 AND version = $2 ORDER BY position',
       [benchmark, '1.9.0']
     );
-    expect(rows.rows.map((row) => row.control_id)).toEqual(Array.from({ length: 13 }, (_, index) => `5.1.${index + 1}`));
+    expect(rows.rows.map((row) => row.control_id)).toEqual(
+      Array.from({ length: 13 }, (_, index) => `5.1.${index + 1}`)
+    );
     expect(rows.rows.filter((row) => !row.decidable).map((row) => row.control_id)).toEqual(['5.1.6', '5.1.7']);
   });
 
@@ -119,7 +125,9 @@ test('5.1.1 fails cluster-admin bindings beyond the default', async () => {
 test('5.1.2 fails secrets for all authenticated users', async () => {
   expect(await statuses('clean', '5.1.2')).toEqual({ clean: 'pass' });
   expect(await statuses('messy', '5.1.2')).toEqual({ messy: 'fail' });
-  const holders = (await evidence('messy', '5.1.2', 'messy')).holders.map((holder: { identity: string }) => holder.identity);
+  const holders = (await evidence('messy', '5.1.2', 'messy')).holders.map(
+    (holder: { identity: string }) => holder.identity
+  );
   // Every authenticated user holds what system:authenticated holds, so all of them are listed.
   expect(holders).toEqual([
     'Group:system:authenticated',
@@ -151,7 +159,9 @@ test('5.1.3 fails roles with wildcards', async () => {
   });
   expect(await evidence('messy', '5.1.3', 'Role:app/wild-verbs')).toEqual({
     built_in: false,
-    wildcard_rules: [{ verbs: ['*'], apiGroups: [''], resources: ['configmaps'], resourceNames: [], nonResourceURLs: [] }],
+    wildcard_rules: [
+      { verbs: ['*'], apiGroups: [''], resources: ['configmaps'], resourceNames: [], nonResourceURLs: [] },
+    ],
   });
 });
 
@@ -218,7 +228,9 @@ test('5.1.9 to 5.1.13 name the holders', async () => {
   ]) {
     expect({ controlId, clean: await statuses('clean', controlId) }).toEqual({ controlId, clean: { clean: 'pass' } });
     expect({ controlId, messy: await statuses('messy', controlId) }).toEqual({ controlId, messy: { messy: 'fail' } });
-    const identities = (await evidence('messy', controlId, 'messy')).holders.map((item: { identity: string }) => item.identity);
+    const identities = (await evidence('messy', controlId, 'messy')).holders.map(
+      (item: { identity: string }) => item.identity
+    );
     expect({ controlId, identities }).toEqual({ controlId, identities: expect.arrayContaining([holder]) });
   }
 });
@@ -239,9 +251,25 @@ test('failed controls become findings', async () => {
       ORDER BY identity_arn`
   );
   expect(rows.rows).toEqual([
-    { identity_arn: 'ClusterRole:cluster-admin', severity: 'info', title: 'CIS Kubernetes 1.9.0 5.1.3 failed: Minimize wildcard use in Roles and ClusterRoles' },
-    { identity_arn: 'ClusterRoleBinding:ci-admin', severity: 'high', title: 'CIS Kubernetes 1.9.0 5.1.1 failed: Ensure that the cluster-admin role is only used where required' },
-    { identity_arn: 'ClusterRoleBinding:cluster-admin', severity: 'high', title: 'CIS Kubernetes 1.9.0 5.1.1 failed: Ensure that the cluster-admin role is only used where required' },
-    { identity_arn: 'Role:app/wild-verbs', severity: 'medium', title: 'CIS Kubernetes 1.9.0 5.1.3 failed: Minimize wildcard use in Roles and ClusterRoles' },
+    {
+      identity_arn: 'ClusterRole:cluster-admin',
+      severity: 'info',
+      title: 'CIS Kubernetes 1.9.0 5.1.3 failed: Minimize wildcard use in Roles and ClusterRoles',
+    },
+    {
+      identity_arn: 'ClusterRoleBinding:ci-admin',
+      severity: 'high',
+      title: 'CIS Kubernetes 1.9.0 5.1.1 failed: Ensure that the cluster-admin role is only used where required',
+    },
+    {
+      identity_arn: 'ClusterRoleBinding:cluster-admin',
+      severity: 'high',
+      title: 'CIS Kubernetes 1.9.0 5.1.1 failed: Ensure that the cluster-admin role is only used where required',
+    },
+    {
+      identity_arn: 'Role:app/wild-verbs',
+      severity: 'medium',
+      title: 'CIS Kubernetes 1.9.0 5.1.3 failed: Minimize wildcard use in Roles and ClusterRoles',
+    },
   ]);
 });

@@ -60,10 +60,14 @@ subjects.builder
   .clusterRole('node-reader', [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }])
   .clusterRoleBinding('sa-by-user-name', 'node-reader', [user('system:serviceaccount:other:builder')])
   .clusterRole('lease-reader', [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get'] }])
-  .roleBinding('apps', 'apps-service-accounts', { kind: 'ClusterRole', name: 'lease-reader' }, [group('system:serviceaccounts:apps')])
+  .roleBinding('apps', 'apps-service-accounts', { kind: 'ClusterRole', name: 'lease-reader' }, [
+    group('system:serviceaccounts:apps'),
+  ])
   .clusterRole('event-reader', [{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['list'] }])
   .clusterRoleBinding('all-service-accounts', 'event-reader', [group('system:serviceaccounts')])
-  .clusterRole('self-review', [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] }])
+  .clusterRole('self-review', [
+    { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] },
+  ])
   .clusterRoleBinding('authenticated-review', 'self-review', [group('system:authenticated')])
   .clusterRoleBinding('named-builder', 'self-review', [serviceAccount('apps', 'builder')]);
 
@@ -85,7 +89,10 @@ describe('wildcards', () => {
       { permission: '* pods', scope_type: 'cluster', scope: 'wildcards', resource_names: [] },
     ]);
     for (const verb of ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection']) {
-      expect({ verb, decision: await decisionOf(db.client, 'wildcards', 'User:verbs', { verb, resource: 'pods' }) }).toEqual({
+      expect({
+        verb,
+        decision: await decisionOf(db.client, 'wildcards', 'User:verbs', { verb, resource: 'pods' }),
+      }).toEqual({
         verb,
         decision: 'allowed',
       });
@@ -117,7 +124,8 @@ describe('wildcards', () => {
 
   // "*" in apiGroups matches every API group (APIGroupMatches).
   test('star API group covers every group', async () => {
-    const can = (apiGroup: string) => decisionOf(db.client, 'wildcards', 'User:groups', { verb: 'list', apiGroup, resource: 'pods' });
+    const can = (apiGroup: string) =>
+      decisionOf(db.client, 'wildcards', 'User:groups', { verb: 'list', apiGroup, resource: 'pods' });
     expect(await can('')).toBe('allowed');
     expect(await can('metrics.k8s.io')).toBe('allowed');
     expect(await permissionsOf(db.client, 'wildcards', 'User:groups')).toEqual([
@@ -134,7 +142,8 @@ describe('binding scope', () => {
       { permission: 'list secrets', scope_type: 'namespace', scope: 'development', resource_names: [] },
       { permission: 'watch secrets', scope_type: 'namespace', scope: 'development', resource_names: [] },
     ]);
-    const can = (namespace?: string) => decisionOf(db.client, 'scopes', 'User:dave', { verb: 'get', resource: 'secrets', namespace });
+    const can = (namespace?: string) =>
+      decisionOf(db.client, 'scopes', 'User:dave', { verb: 'get', resource: 'secrets', namespace });
     expect(await can('development')).toBe('allowed');
     expect(await can('production')).toBe('denied');
     expect(await can()).toBe('denied');
@@ -148,7 +157,11 @@ describe('binding scope', () => {
     expect(await can('production')).toBe('allowed');
     expect(await can()).toBe('allowed');
     const rows = await permissionsOf(db.client, 'scopes', 'Group:manager');
-    expect(rows.map((row) => `${row.scope_type}:${row.scope}`)).toEqual(['cluster:scopes', 'cluster:scopes', 'cluster:scopes']);
+    expect(rows.map((row) => `${row.scope_type}:${row.scope}`)).toEqual([
+      'cluster:scopes',
+      'cluster:scopes',
+      'cluster:scopes',
+    ]);
   });
 
   // A RoleBinding "may reference a Role in the same namespace": the authorizer reads the Role of
@@ -161,7 +174,14 @@ describe('binding scope', () => {
     const grants = await db.client.query(
       "SELECT role_id, scope_type, scope, grant_id FROM ciem.k8s_identity_grants WHERE account_id = 'scopes' AND identity_id = 'User:yves'"
     );
-    expect(grants.rows).toEqual([{ role_id: 'Role:team-y/reader', scope_type: 'namespace', scope: 'team-y', grant_id: 'RoleBinding:team-y/reader' }]);
+    expect(grants.rows).toEqual([
+      {
+        role_id: 'Role:team-y/reader',
+        scope_type: 'namespace',
+        scope: 'team-y',
+        grant_id: 'RoleBinding:team-y/reader',
+      },
+    ]);
   });
 });
 
@@ -197,19 +217,36 @@ describe('subjects', () => {
   // namespace, and in a ClusterRoleBinding it matches no one.
   test('service account subject defaults namespace', async () => {
     const rows = await permissionsOf(db.client, 'subjects', 'ServiceAccount:apps/builder');
-    expect(rows).toContainEqual({ permission: 'get configmaps', scope_type: 'namespace', scope: 'apps', resource_names: [] });
-    expect(rows).not.toContainEqual({ permission: 'get configmaps', scope_type: 'cluster', scope: 'subjects', resource_names: [] });
+    expect(rows).toContainEqual({
+      permission: 'get configmaps',
+      scope_type: 'namespace',
+      scope: 'apps',
+      resource_names: [],
+    });
+    expect(rows).not.toContainEqual({
+      permission: 'get configmaps',
+      scope_type: 'cluster',
+      scope: 'subjects',
+      resource_names: [],
+    });
     const identities = await db.client.query(
       "SELECT identity_id FROM ciem.k8s_identities WHERE account_id = 'subjects' AND identity_id LIKE 'ServiceAccount:%' ORDER BY 1"
     );
-    expect(identities.rows.map((row) => row.identity_id)).toEqual(['ServiceAccount:apps/builder', 'ServiceAccount:other/builder']);
+    expect(identities.rows.map((row) => row.identity_id)).toEqual([
+      'ServiceAccount:apps/builder',
+      'ServiceAccount:other/builder',
+    ]);
   });
 
   // "Service Accounts have usernames with the system:serviceaccount: prefix", so a User subject
   // with that name is the service account.
   test('service account user name is the service account', async () => {
-    expect(await decisionOf(db.client, 'subjects', 'ServiceAccount:other/builder', { verb: 'get', resource: 'nodes' })).toBe('allowed');
-    const users = await db.client.query("SELECT count(*)::int AS n FROM ciem.k8s_identities WHERE account_id = 'subjects' AND identity_type = 'user'");
+    expect(
+      await decisionOf(db.client, 'subjects', 'ServiceAccount:other/builder', { verb: 'get', resource: 'nodes' })
+    ).toBe('allowed');
+    const users = await db.client.query(
+      "SELECT count(*)::int AS n FROM ciem.k8s_identities WHERE account_id = 'subjects' AND identity_type = 'user'"
+    );
     expect(users.rows[0].n).toBe(0);
   });
 
@@ -227,8 +264,16 @@ describe('subjects', () => {
       { identity_id: 'ServiceAccount:apps/builder', grant_id: 'ClusterRoleBinding:named-builder', via: 'direct' },
       { identity_id: 'ServiceAccount:apps/builder', grant_id: 'RoleBinding:apps/apps-service-accounts', via: 'group' },
       { identity_id: 'ServiceAccount:apps/builder', grant_id: 'RoleBinding:apps/local-sa', via: 'direct' },
-      { identity_id: 'ServiceAccount:other/builder', grant_id: 'ClusterRoleBinding:all-service-accounts', via: 'group' },
-      { identity_id: 'ServiceAccount:other/builder', grant_id: 'ClusterRoleBinding:authenticated-review', via: 'group' },
+      {
+        identity_id: 'ServiceAccount:other/builder',
+        grant_id: 'ClusterRoleBinding:all-service-accounts',
+        via: 'group',
+      },
+      {
+        identity_id: 'ServiceAccount:other/builder',
+        grant_id: 'ClusterRoleBinding:authenticated-review',
+        via: 'group',
+      },
       { identity_id: 'ServiceAccount:other/builder', grant_id: 'ClusterRoleBinding:sa-by-user-name', via: 'direct' },
     ]);
     expect(
@@ -255,7 +300,13 @@ describe('subjects', () => {
             via: 'group',
             subject: 'Group:system:serviceaccounts:apps',
             default_binding: false,
-            rule: { verbs: ['get'], apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [], nonResourceURLs: [] },
+            rule: {
+              verbs: ['get'],
+              apiGroups: ['coordination.k8s.io'],
+              resources: ['leases'],
+              resourceNames: [],
+              nonResourceURLs: [],
+            },
             aggregated_from: [],
           },
         ],

@@ -9,7 +9,10 @@ import { cluster, findingsOf, loadClusters } from './fixture';
 // bootstrapping (escalate, bind); "Authenticating" (https://kubernetes.io/docs/reference/access-authn-authz/authentication/)
 // for impersonation and anonymous requests.
 
-const clusterAdmin = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }];
+const clusterAdmin = [
+  { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+  { nonResourceURLs: ['*'], verbs: ['*'] },
+];
 
 const admins = cluster('admins');
 admins.builder
@@ -33,7 +36,9 @@ wildcards.builder
   .roleBinding('jobs', 'write-everything', { kind: 'ClusterRole', name: 'write-everything' }, [user('scheduler')])
   .clusterRole('read-everything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }])
   .clusterRoleBinding('read-everything', 'read-everything', [user('auditor')])
-  .clusterRole('named-wildcard', [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['*'] }])
+  .clusterRole('named-wildcard', [
+    { apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['*'] },
+  ])
   .clusterRoleBinding('named-wildcard', 'named-wildcard', [user('configurator')]);
 
 const secrets = cluster('secrets');
@@ -50,17 +55,30 @@ secrets.builder
 
 const escalation = cluster('escalation');
 escalation.builder
-  .role('team', 'role-writer', [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['create', 'escalate'] }])
+  .role('team', 'role-writer', [
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['create', 'escalate'] },
+  ])
   .roleBinding('team', 'role-writer', { kind: 'Role', name: 'role-writer' }, [user('escalator')])
-  .clusterRole('role-granter', [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }])
+  .clusterRole('role-granter', [
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] },
+  ])
   .clusterRoleBinding('role-granter', 'role-granter', [user('binder')])
   // The role-grantor example of the RBAC page: bind limited to admin, edit and view.
   .clusterRole('role-grantor', [
     { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] },
-    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['admin', 'edit', 'view'] },
+    {
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['clusterroles'],
+      verbs: ['bind'],
+      resourceNames: ['admin', 'edit', 'view'],
+    },
   ])
-  .roleBinding('user-1-namespace', 'role-grantor-binding', { kind: 'ClusterRole', name: 'role-grantor' }, [user('user-1')])
-  .clusterRole('impersonator', [{ apiGroups: [''], resources: ['users', 'groups', 'serviceaccounts'], verbs: ['impersonate'] }])
+  .roleBinding('user-1-namespace', 'role-grantor-binding', { kind: 'ClusterRole', name: 'role-grantor' }, [
+    user('user-1'),
+  ])
+  .clusterRole('impersonator', [
+    { apiGroups: [''], resources: ['users', 'groups', 'serviceaccounts'], verbs: ['impersonate'] },
+  ])
   .clusterRoleBinding('impersonator', 'impersonator', [group('support')])
   .role('team', 'debugger', [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }])
   .roleBinding('team', 'debugger', { kind: 'Role', name: 'debugger' }, [user('debugger')])
@@ -72,7 +90,13 @@ escalation.builder
   .clusterRoleBinding('pod-reader', 'pod-reader', [user('reader')])
   .clusterRole(
     'system:controller:clusterrole-aggregation-controller',
-    [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'get', 'list', 'patch', 'update', 'watch'] }],
+    [
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['clusterroles'],
+        verbs: ['escalate', 'get', 'list', 'patch', 'update', 'watch'],
+      },
+    ],
     { labels: bootstrapLabels }
   )
   .clusterRoleBinding(
@@ -90,22 +114,34 @@ defaults.builder
   .clusterRole('edit-lite', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['update'] }])
   .roleBinding('app', 'default-edit', { kind: 'ClusterRole', name: 'edit-lite' }, [serviceAccount('app', 'default')])
   .roleBinding('app', 'worker-edit', { kind: 'ClusterRole', name: 'edit-lite' }, [serviceAccount('app', 'worker')])
-  .roleBinding('quiet', 'system:quiet-default', { kind: 'ClusterRole', name: 'edit-lite' }, [serviceAccount('quiet', 'default')], bootstrapLabels);
+  .roleBinding(
+    'quiet',
+    'system:quiet-default',
+    { kind: 'ClusterRole', name: 'edit-lite' },
+    [serviceAccount('quiet', 'default')],
+    bootstrapLabels
+  );
 
 const trust = cluster('trust');
 trust.builder
-  .clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/version'], verbs: ['get'] }], { labels: bootstrapLabels })
+  .clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/version'], verbs: ['get'] }], {
+    labels: bootstrapLabels,
+  })
   .clusterRoleBinding(
     'system:public-info-viewer',
     'system:public-info-viewer',
     [group('system:authenticated'), group('system:unauthenticated')],
     bootstrapLabels
   )
-  .clusterRole('system:discovery', [{ nonResourceURLs: ['/api', '/apis'], verbs: ['get'] }], { labels: bootstrapLabels })
+  .clusterRole('system:discovery', [{ nonResourceURLs: ['/api', '/apis'], verbs: ['get'] }], {
+    labels: bootstrapLabels,
+  })
   .clusterRoleBinding('system:discovery', 'system:discovery', [group('system:authenticated')], bootstrapLabels)
   .clusterRole('pod-status', [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }])
   .clusterRoleBinding('anonymous-pods', 'pod-status', [user('system:anonymous')])
-  .roleBinding('web', 'unauthenticated-pods', { kind: 'ClusterRole', name: 'pod-status' }, [group('system:unauthenticated')])
+  .roleBinding('web', 'unauthenticated-pods', { kind: 'ClusterRole', name: 'pod-status' }, [
+    group('system:unauthenticated'),
+  ])
   .clusterRoleBinding('everyone-pods', 'pod-status', [group('system:authenticated')])
   .role('web', 'deployer', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['update'] }])
   .roleBinding('web', 'ci-deployer', { kind: 'Role', name: 'deployer' }, [
@@ -119,9 +155,7 @@ trust.builder
 
 // Two clusters with identities of the same names.
 const first = cluster('first');
-first.builder
-  .clusterRole('cluster-admin', clusterAdmin)
-  .clusterRoleBinding('admins', 'cluster-admin', [user('admin')]);
+first.builder.clusterRole('cluster-admin', clusterAdmin).clusterRoleBinding('admins', 'cluster-admin', [user('admin')]);
 const second = cluster('second');
 second.builder
   .clusterRole('cluster-admin', clusterAdmin)
@@ -152,7 +186,11 @@ describe('admin-equivalent', () => {
     const deployer = rows.find((row) => row.identity_arn === 'ServiceAccount:ci/deployer');
     expect(deployer?.evidence).toMatchObject({ cluster_admin: true, scope_type: 'cluster', scope: 'admins' });
     expect(deployer?.evidence.granted_by).toEqual([
-      expect.objectContaining({ role: 'ClusterRole:cluster-admin', binding: 'ClusterRoleBinding:ci-admin', via: 'direct' }),
+      expect.objectContaining({
+        role: 'ClusterRole:cluster-admin',
+        binding: 'ClusterRoleBinding:ci-admin',
+        via: 'direct',
+      }),
     ]);
   });
 
@@ -233,7 +271,10 @@ describe('privilege escalation', () => {
     );
     expect(grantor.evidence).toMatchObject({ method: 'bind', only_named_objects: true });
     expect(grantor.evidence.permissions).toEqual([
-      expect.objectContaining({ permission: 'bind rbac.authorization.k8s.io/clusterroles', resource_names: ['admin', 'edit', 'view'] }),
+      expect.objectContaining({
+        permission: 'bind rbac.authorization.k8s.io/clusterroles',
+        resource_names: ['admin', 'edit', 'view'],
+      }),
     ]);
   });
 
@@ -261,7 +302,14 @@ describe('default service accounts', () => {
       'privilege_escalation medium ServiceAccount:app/default: Default service account has role bindings that every pod of its namespace without a service account receives',
     ]);
     expect(defaultAccounts[0].evidence).toEqual({
-      bindings: [{ binding: 'RoleBinding:app/default-edit', role: 'ClusterRole:edit-lite', scope_type: 'namespace', scope: 'app' }],
+      bindings: [
+        {
+          binding: 'RoleBinding:app/default-edit',
+          role: 'ClusterRole:edit-lite',
+          scope_type: 'namespace',
+          scope: 'app',
+        },
+      ],
       automount_service_account_token: null,
       service_account_synced: true,
     });
@@ -310,7 +358,9 @@ describe('findings model', () => {
   });
 
   test('every rule is registered', async () => {
-    const rows = await db.client.query("SELECT source_name, relation FROM ciem.finding_sources WHERE relation LIKE 'ciem.k8s%' ORDER BY 1");
+    const rows = await db.client.query(
+      "SELECT source_name, relation FROM ciem.finding_sources WHERE relation LIKE 'ciem.k8s%' ORDER BY 1"
+    );
     expect(rows.rows).toEqual([
       { source_name: 'cis_kubernetes_v1_9_rbac', relation: 'ciem.k8s_compliance_findings' },
       { source_name: 'k8s_admin_equivalent', relation: 'ciem.k8s_admin_findings' },

@@ -17,7 +17,10 @@ export function cluster(context: string): { context: string; builder: ClusterBui
 }
 
 /** Writes each cluster as `openciem import kubectl` would, then migrates, which ends with ciem.refresh(). */
-export async function loadClusters(client: Client, clusters: Array<{ context: string; builder: ClusterBuilder }>): Promise<void> {
+export async function loadClusters(
+  client: Client,
+  clusters: Array<{ context: string; builder: ClusterBuilder }>
+): Promise<void> {
   for (const item of clusters) {
     await writeKubectlList(client, 'public', parseKubectlList(item.builder.build(), item.context));
   }
@@ -51,8 +54,16 @@ export async function decisionOf(
   request: { verb: string; apiGroup?: string; resource: string; namespace?: string; name?: string }
 ): Promise<string> {
   const result = await client.query<{ decision: string }>(
-    'SELECT ciem.k8s_can($1, $2, $3, $4, $5, $6, $7) ->> \'decision\' AS decision',
-    [context, identityId, request.verb, request.apiGroup ?? '', request.resource, request.namespace ?? null, request.name ?? null]
+    "SELECT ciem.k8s_can($1, $2, $3, $4, $5, $6, $7) ->> 'decision' AS decision",
+    [
+      context,
+      identityId,
+      request.verb,
+      request.apiGroup ?? '',
+      request.resource,
+      request.namespace ?? null,
+      request.name ?? null,
+    ]
   );
   return result.rows[0].decision;
 }

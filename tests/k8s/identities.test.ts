@@ -15,9 +15,13 @@ shop.builder
   .serviceAccount('kube-system', 'coredns')
   .clusterRole('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], { labels: bootstrapLabels })
   .clusterRoleBinding('cluster-admin', 'cluster-admin', [group('system:masters')], bootstrapLabels)
-  .clusterRole('system:controller:generic-garbage-collector', [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'delete'] }], {
-    labels: bootstrapLabels,
-  })
+  .clusterRole(
+    'system:controller:generic-garbage-collector',
+    [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'delete'] }],
+    {
+      labels: bootstrapLabels,
+    }
+  )
   .clusterRoleBinding(
     'system:controller:generic-garbage-collector',
     'system:controller:generic-garbage-collector',
@@ -33,7 +37,11 @@ shop.builder
     serviceAccount('web', 'frontend'),
     serviceAccount('batch', 'ghost'),
   ])
-  .clusterRoleBinding('anonymous-viewer', 'viewer', [user('system:anonymous'), group('system:unauthenticated'), group('system:authenticated')]);
+  .clusterRoleBinding('anonymous-viewer', 'viewer', [
+    user('system:anonymous'),
+    group('system:unauthenticated'),
+    group('system:authenticated'),
+  ]);
 
 let db: TestDatabase;
 
@@ -52,13 +60,49 @@ test('identities cover subjects and service accounts', async () => {
        FROM ciem.k8s_identities WHERE account_id = 'shop' ORDER BY identity_id`
   );
   expect(rows.rows).toEqual([
-    { identity_id: 'Group:system:authenticated', identity_type: 'group', display_name: 'system:authenticated', path: null, is_service_linked: false },
-    { identity_id: 'Group:system:masters', identity_type: 'group', display_name: 'system:masters', path: null, is_service_linked: true },
-    { identity_id: 'Group:system:unauthenticated', identity_type: 'public', display_name: 'system:unauthenticated', path: null, is_service_linked: false },
-    { identity_id: 'Group:web-devs', identity_type: 'group', display_name: 'web-devs', path: null, is_service_linked: false },
+    {
+      identity_id: 'Group:system:authenticated',
+      identity_type: 'group',
+      display_name: 'system:authenticated',
+      path: null,
+      is_service_linked: false,
+    },
+    {
+      identity_id: 'Group:system:masters',
+      identity_type: 'group',
+      display_name: 'system:masters',
+      path: null,
+      is_service_linked: true,
+    },
+    {
+      identity_id: 'Group:system:unauthenticated',
+      identity_type: 'public',
+      display_name: 'system:unauthenticated',
+      path: null,
+      is_service_linked: false,
+    },
+    {
+      identity_id: 'Group:web-devs',
+      identity_type: 'group',
+      display_name: 'web-devs',
+      path: null,
+      is_service_linked: false,
+    },
     // A binding may name a service account that does not exist (yet): it is still granted.
-    { identity_id: 'ServiceAccount:batch/ghost', identity_type: 'service_account', display_name: 'ghost', path: 'batch', is_service_linked: false },
-    { identity_id: 'ServiceAccount:kube-system/coredns', identity_type: 'service_account', display_name: 'coredns', path: 'kube-system', is_service_linked: false },
+    {
+      identity_id: 'ServiceAccount:batch/ghost',
+      identity_type: 'service_account',
+      display_name: 'ghost',
+      path: 'batch',
+      is_service_linked: false,
+    },
+    {
+      identity_id: 'ServiceAccount:kube-system/coredns',
+      identity_type: 'service_account',
+      display_name: 'coredns',
+      path: 'kube-system',
+      is_service_linked: false,
+    },
     {
       identity_id: 'ServiceAccount:kube-system/generic-garbage-collector',
       identity_type: 'service_account',
@@ -66,9 +110,27 @@ test('identities cover subjects and service accounts', async () => {
       path: 'kube-system',
       is_service_linked: true,
     },
-    { identity_id: 'ServiceAccount:web/frontend', identity_type: 'service_account', display_name: 'frontend', path: 'web', is_service_linked: false },
-    { identity_id: 'User:alice@example.com', identity_type: 'user', display_name: 'alice@example.com', path: null, is_service_linked: false },
-    { identity_id: 'User:system:anonymous', identity_type: 'public', display_name: 'system:anonymous', path: null, is_service_linked: false },
+    {
+      identity_id: 'ServiceAccount:web/frontend',
+      identity_type: 'service_account',
+      display_name: 'frontend',
+      path: 'web',
+      is_service_linked: false,
+    },
+    {
+      identity_id: 'User:alice@example.com',
+      identity_type: 'user',
+      display_name: 'alice@example.com',
+      path: null,
+      is_service_linked: false,
+    },
+    {
+      identity_id: 'User:system:anonymous',
+      identity_type: 'public',
+      display_name: 'system:anonymous',
+      path: null,
+      is_service_linked: false,
+    },
   ]);
 });
 
@@ -82,8 +144,12 @@ test('identities have the columns of ciem.identities', async () => {
       )
     ).rows;
   expect(await columns('ciem.k8s_identities')).toEqual(await columns('ciem.identities'));
-  const rows = await db.client.query("SELECT DISTINCT cloud, created_at, last_used_at, permissions_boundary_arn FROM ciem.k8s_identities");
-  expect(rows.rows).toEqual([{ cloud: 'kubernetes', created_at: null, last_used_at: null, permissions_boundary_arn: null }]);
+  const rows = await db.client.query(
+    'SELECT DISTINCT cloud, created_at, last_used_at, permissions_boundary_arn FROM ciem.k8s_identities'
+  );
+  expect(rows.rows).toEqual([
+    { cloud: 'kubernetes', created_at: null, last_used_at: null, permissions_boundary_arn: null },
+  ]);
 });
 
 test('grants name role, scope and binding', async () => {
@@ -189,6 +255,8 @@ test('grants and permissions have the contract columns', async () => {
 
 // RBAC has only allow rules: "Permissions are purely additive (there are no deny rules)".
 test('every permission is allowed', async () => {
-  const rows = await db.client.query("SELECT DISTINCT decision FROM ciem.k8s_effective_permissions WHERE account_id = 'shop'");
+  const rows = await db.client.query(
+    "SELECT DISTINCT decision FROM ciem.k8s_effective_permissions WHERE account_id = 'shop'"
+  );
   expect(rows.rows).toEqual([{ decision: 'allowed' }]);
 });

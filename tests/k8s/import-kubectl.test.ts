@@ -104,7 +104,9 @@ describe('a cluster export', () => {
     expect(clusterRole.rows).toEqual([
       {
         namespace: '',
-        aggregation_rule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } }] },
+        aggregation_rule: {
+          clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } }],
+        },
       },
     ]);
   });
@@ -116,7 +118,10 @@ describe('a cluster export', () => {
     expect(rows.rows).toEqual([
       { category: 'admin_equivalent', identity_arn: 'Group:system:masters' },
       { category: 'admin_equivalent', identity_arn: 'ServiceAccount:team/bot' },
-      { category: 'privilege_escalation', identity_arn: 'ServiceAccount:kube-system/clusterrole-aggregation-controller' },
+      {
+        category: 'privilege_escalation',
+        identity_arn: 'ServiceAccount:kube-system/clusterrole-aggregation-controller',
+      },
       { category: 'privilege_escalation', identity_arn: 'User:carol' },
     ]);
   });
@@ -165,14 +170,19 @@ describe('rejected files', () => {
     }
     expect(await digest()).toBe(before);
   };
-  const howTo = 'Create the file with: kubectl get roles,clusterroles,rolebindings,clusterrolebindings,serviceaccounts -A -o json > FILE';
+  const howTo =
+    'Create the file with: kubectl get roles,clusterroles,rolebindings,clusterrolebindings,serviceaccounts -A -o json > FILE';
 
   test('without --context', async () => {
     await reject([writeJson('ok.json', labCluster(true))], "required option '--context <name>' not specified");
   });
 
   test('with an empty context', async () => {
-    await reject([writeJson('ok2.json', labCluster(true)), '--context', ' '], 'invalid --context " "', 'kubectl config get-contexts -o name');
+    await reject(
+      [writeJson('ok2.json', labCluster(true)), '--context', ' '],
+      'invalid --context " "',
+      'kubectl config get-contexts -o name'
+    );
   });
 
   test('missing file', async () => {
@@ -191,13 +201,28 @@ describe('rejected files', () => {
   });
 
   test('a single object', async () => {
-    const file = writeJson('role.json', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'x' } });
-    await reject([file, '--context', 'lab'], '$: expected a List with items, as kubectl get -o json prints it, got an object of kind Role', howTo);
+    const file = writeJson('role.json', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'x' },
+    });
+    await reject(
+      [file, '--context', 'lab'],
+      '$: expected a List with items, as kubectl get -o json prints it, got an object of kind Role',
+      howTo
+    );
   });
 
   test('a List without RBAC objects', async () => {
-    const file = writeJson('pods.json', { apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod', metadata: { name: 'web' } }] });
-    await reject([file, '--context', 'lab'], '$.items: holds no Role, ClusterRole, RoleBinding, ClusterRoleBinding or ServiceAccount');
+    const file = writeJson('pods.json', {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [{ kind: 'Pod', metadata: { name: 'web' } }],
+    });
+    await reject(
+      [file, '--context', 'lab'],
+      '$.items: holds no Role, ClusterRole, RoleBinding, ClusterRoleBinding or ServiceAccount'
+    );
   });
 
   test('an invalid item names its path', async () => {
@@ -213,7 +238,9 @@ describe('rejected files', () => {
     const file = writeJson('no-namespace.json', {
       apiVersion: 'v1',
       kind: 'List',
-      items: [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'x', uid: 'r1' }, rules: [] }],
+      items: [
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'x', uid: 'r1' }, rules: [] },
+      ],
     });
     await reject([file, '--context', 'lab'], 'items[0].metadata.namespace: is missing');
   });

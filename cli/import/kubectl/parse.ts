@@ -83,7 +83,12 @@ export function parseKubectlList(document: unknown, context: string): ParsedKube
   return { context, rows, warnings };
 }
 
-function readObject(item: JsonObject, kind: string, path: string, context: string): { values: Row; uidDerived: boolean } {
+function readObject(
+  item: JsonObject,
+  kind: string,
+  path: string,
+  context: string
+): { values: Row; uidDerived: boolean } {
   const metadata = objectAt(item.metadata, `${path}.metadata`);
   const metadataPath = `${path}.metadata`;
   const name = stringAt(metadata, 'name', metadataPath);

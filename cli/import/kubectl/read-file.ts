@@ -37,7 +37,10 @@ export async function readKubectlFile(file: string, context: string): Promise<Pa
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${file} is not valid JSON (${(error as Error).message}); the file may be truncated`, howToExport);
+    throw new UserError(
+      `${file} is not valid JSON (${(error as Error).message}); the file may be truncated`,
+      howToExport
+    );
   }
 
   try {

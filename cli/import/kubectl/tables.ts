@@ -34,13 +34,26 @@ const keyColumns = ['context', 'uid'];
 
 export const kubernetesRbacTables: TableSpec[] = [
   { name: 'k8s_rbac_roles', keyColumns, columns: [...objectColumns, jsonb('rules')] },
-  { name: 'k8s_rbac_cluster_roles', keyColumns, columns: [...objectColumns, jsonb('rules'), jsonb('aggregation_rule')] },
+  {
+    name: 'k8s_rbac_cluster_roles',
+    keyColumns,
+    columns: [...objectColumns, jsonb('rules'), jsonb('aggregation_rule')],
+  },
   { name: 'k8s_rbac_role_bindings', keyColumns, columns: [...objectColumns, jsonb('subjects'), jsonb('role_ref')] },
-  { name: 'k8s_rbac_cluster_role_bindings', keyColumns, columns: [...objectColumns, jsonb('subjects'), jsonb('role_ref')] },
+  {
+    name: 'k8s_rbac_cluster_role_bindings',
+    keyColumns,
+    columns: [...objectColumns, jsonb('subjects'), jsonb('role_ref')],
+  },
   {
     name: 'k8s_core_service_accounts',
     keyColumns,
-    columns: [...objectColumns, jsonb('secrets'), jsonb('image_pull_secrets'), boolean('automount_service_account_token')],
+    columns: [
+      ...objectColumns,
+      jsonb('secrets'),
+      jsonb('image_pull_secrets'),
+      boolean('automount_service_account_token'),
+    ],
   },
 ];
 

@@ -22,7 +22,11 @@ const sourceName = 'openciem-import-kubectl';
  * creating the tables first when they do not exist. Runs in one transaction: on any error
  * nothing changes.
  */
-export async function writeKubectlList(client: Client, schema: string, parsed: ParsedKubectlList): Promise<KubectlImportSummary> {
+export async function writeKubectlList(
+  client: Client,
+  schema: string,
+  parsed: ParsedKubectlList
+): Promise<KubectlImportSummary> {
   const syncTime = new Date().toISOString().replace('Z', '');
 
   await client.query('BEGIN');
@@ -32,7 +36,9 @@ export async function writeKubectlList(client: Client, schema: string, parsed: P
     for (const table of kubernetesRbacTables) {
       await client.query(createTableSql(schema, table, quoteIdent));
       await checkColumns(client, schema, table);
-      await client.query(`DELETE FROM ${quoteIdent(schema)}.${quoteIdent(table.name)} WHERE context = $1`, [parsed.context]);
+      await client.query(`DELETE FROM ${quoteIdent(schema)}.${quoteIdent(table.name)} WHERE context = $1`, [
+        parsed.context,
+      ]);
       const rows = withIds(parsed.rows.get(table.name) ?? [], table.keyColumns, syncTime);
       await insertRows(client, schema, table, rows).catch((error: unknown) => {
         throw explainConflict(error, schema, table.name, parsed.context);
