@@ -64,8 +64,8 @@ INSERT INTO ciem.source_columns (table_name, column_name, data_type, ordinal) VA
 SELECT ciem.bind_sources(ciem.source_schema());
 
 -- JSON helpers. CloudQuery marshals the Kubernetes API types with their json tags (camelCase,
--- fields omitted when empty), so a list may be absent, JSON null or an array; these read all
--- three without failing.
+-- fields omitted when empty). A list may therefore be absent, JSON null or an array, and these
+-- functions read all three without failing.
 
 CREATE FUNCTION ciem.k8s_array(value jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE
@@ -103,8 +103,8 @@ COMMENT ON FUNCTION ciem.k8s_rule(jsonb) IS
     'A Kubernetes PolicyRule with verbs, apiGroups, resources, resourceNames and nonResourceURLs always present as arrays.';
 
 -- One matchExpressions entry of a label selector (metav1.LabelSelectorRequirement).
--- NOTE: an unknown operator makes the whole selector invalid in Kubernetes, and the controller
--- then leaves the aggregated role unchanged; here only that expression fails to match.
+-- NOTE: in Kubernetes an unknown operator makes the whole selector invalid, and the controller
+-- then leaves the aggregated role unchanged. Here only that expression fails to match.
 CREATE FUNCTION ciem.k8s_selector_expression_matches(expression jsonb, labels jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
@@ -372,8 +372,8 @@ SELECT 'kubernetes'::text AS cloud,
        CASE p.kind WHEN 'ServiceAccount' THEN split_part(p.subject, '/', 2) ELSE p.subject END AS display_name,
        -- The namespace of a service account plays the part of an IAM path.
        CASE p.kind WHEN 'ServiceAccount' THEN split_part(p.subject, '/', 1) END AS path,
-       -- NOTE: the plugin skips metadata.creationTimestamp (from v3 on), and Kubernetes records
-       -- no last use of an identity, so both dates stay NULL.
+       -- The plugin skips metadata.creationTimestamp (client/transformers.go), and Kubernetes
+       -- records no last use of an identity, so both dates stay NULL.
        NULL::timestamptz AS created_at,
        NULL::timestamptz AS last_used_at,
        NULL::text AS permissions_boundary_arn,
@@ -463,8 +463,8 @@ COMMENT ON VIEW ciem.k8s_identity_grants IS
 
 -- Effective permissions: every verb on every resource (or non-resource URL) that the rules of
 -- an identity's roles grant, at the scope of the binding. Permissions are additive, with no deny
--- rules, so every row is allowed. Wildcards stay as written, because the data holds no list of the
--- cluster's resources to expand them with.
+-- rules, so every row is allowed. Wildcards stay as written, because the data contains no list of
+-- the cluster's resources to expand them with.
 CREATE MATERIALIZED VIEW ciem.k8s_effective_permissions AS
 WITH elements AS (
     SELECT g.account_id, g.identity_id, g.identity_type, g.scope_type, g.scope,
@@ -523,9 +523,9 @@ INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
     (600, 'k8s_role_rules'),
     (610, 'k8s_effective_permissions');
 
--- Whether an identity may make one request, as "kubectl auth can-i" asks it: namespace NULL asks
--- for the whole cluster (only ClusterRoleBindings count), name NULL for a request without an
--- object name (list, create), which rules limited to resourceNames never allow.
+-- Decides one request as "kubectl auth can-i" does. Namespace NULL means a cluster-wide request,
+-- which only ClusterRoleBindings allow. Name NULL means a request without an object name (list,
+-- create), which rules limited to resourceNames never allow.
 CREATE FUNCTION ciem.k8s_can(p_context text, p_identity_id text, p_verb text, p_api_group text, p_resource text,
                              p_namespace text DEFAULT NULL, p_name text DEFAULT NULL) RETURNS jsonb
 LANGUAGE sql STABLE
@@ -596,7 +596,7 @@ INSERT INTO ciem.k8s_sensitive_requests (request_set, verb, api_group, resource)
     ('webhook_configuration_write', 'delete', 'admissionregistration.k8s.io', 'mutatingwebhookconfigurations'),
     ('webhook_configuration_write', 'deletecollection', 'admissionregistration.k8s.io', 'mutatingwebhookconfigurations');
 
--- Who holds a request set, per identity and scope, with the permissions that cover it.
+-- Identities whose permissions cover a request of a set, per scope, with those permissions.
 CREATE VIEW ciem.k8s_sensitive_request_holders AS
 SELECT p.account_id,
        p.identity_id,
@@ -797,7 +797,7 @@ COMMENT ON VIEW ciem.k8s_escalation_findings IS
     'privilege_escalation findings: Kubernetes identities holding escalate or bind on roles, impersonate, create on pods/exec or create on serviceaccounts/token, per method and scope.';
 
 -- Default service accounts that a binding names. A pod that names no service account runs as
--- the default one of its namespace, so whoever may create pods there receives these grants.
+-- the default one of its namespace, so anyone who may create pods there receives these grants.
 -- Kubernetes' own default bindings are left out.
 CREATE VIEW ciem.k8s_default_service_account_findings AS
 WITH bound AS (
@@ -830,10 +830,10 @@ COMMENT ON VIEW ciem.k8s_default_service_account_findings IS
     'privilege_escalation findings on default service accounts that a binding other than Kubernetes'' defaults names; evidence lists the bindings and automountServiceAccountToken.';
 
 -- Cross-boundary trust: bindings that admit identities from outside the binding's namespace, or
--- anyone. A RoleBinding naming a service account of another namespace, or the group of all
--- service accounts of another namespace, lets workloads there act here; system:serviceaccounts
--- is every service account of the cluster; system:anonymous and system:unauthenticated are every
--- unauthenticated request, and system:authenticated every authenticated one.
+-- anyone. A RoleBinding that names a service account of another namespace, or the group of all
+-- service accounts of another namespace, lets workloads there act here. system:serviceaccounts is
+-- every service account of the cluster. system:anonymous and system:unauthenticated are every
+-- unauthenticated request, and system:authenticated is every authenticated one.
 CREATE VIEW ciem.k8s_cross_boundary_trust AS
 WITH subjects AS (
     SELECT b.*,
@@ -896,8 +896,9 @@ COMMENT ON VIEW ciem.k8s_trust_findings IS
     'public_trust findings for bindings to system:anonymous, system:unauthenticated (critical) and system:authenticated (high), and cross_account_trust findings for bindings that admit service accounts of other namespaces (medium, high for all of them).';
 
 -- CIS Kubernetes Benchmark v1.9.0, section 5.1 (RBAC and Service Accounts). Titles and audits as
--- kube-bench's cfg/cis-1.9/policies.yaml reproduces them; every control of 5.1 is in profile
--- Level 1 (Master Node).
+-- kube-bench's cfg/cis-1.9/policies.yaml reproduces them.
+-- NOTE: copies of the benchmark text give 5.1.1 and 5.1.5 the profile Level 1 - Master Node. The
+-- other controls are recorded as Level 1 without that check.
 INSERT INTO ciem.compliance_controls
     (benchmark, version, control_id, position, title, profile, decidable, severity, resource_type, how_decided, why_not, source_tables)
 VALUES
@@ -1105,7 +1106,7 @@ SELECT 'kubernetes'::text AS cloud,
        r.resource AS identity_arn,
        r.resource_type AS identity_type,
        'compliance'::text AS category,
-       -- A failed default role (cluster-admin holds "*") is Kubernetes' own and stays at info.
+       -- A failed default role (cluster-admin contains "*") is Kubernetes' own and stays at info.
        CASE WHEN coalesce((r.evidence ->> 'built_in')::boolean, false) THEN 'info' ELSE c.severity END AS severity,
        format('CIS Kubernetes %s %s failed: %s', r.version, r.control_id, r.title) AS title,
        format('%s|cis-kubernetes-%s:%s', r.account_id, r.version, r.control_id) AS finding_key,

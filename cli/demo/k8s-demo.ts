@@ -78,8 +78,8 @@ export function generateKubernetesDemo(): KubeObject {
     ])
     .roleBinding('payments', 'ci-release', { kind: 'Role', name: 'deployer' }, [serviceAccount('ci', 'release-bot')]);
 
-  // A legacy app that runs as the default service account, with edit in its namespace; the
-  // payments default service account is locked down as CIS 5.1.5 asks.
+  // A legacy app runs as the default service account, with edit in its namespace. The payments
+  // default service account is locked down as CIS 5.1.5 recommends.
   cluster
     .roleBinding('default', 'legacy-app-edit', { kind: 'ClusterRole', name: 'edit' }, [
       serviceAccount('default', 'default'),

@@ -2,12 +2,12 @@ import { bootstrapLabels, group, serviceAccount, user } from '../../cli/demo/k8s
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { cluster, findingsOf, loadClusters } from './fixture';
 
-// Kubernetes finding rules. Behaviour cited from "Using RBAC Authorization"
-// (https://kubernetes.io/docs/reference/access-authn-authz/rbac/): cluster-admin "allows
-// super-user access to perform any action on any resource", and in a RoleBinding "full control
-// over every resource in the rolebinding's namespace"; Privilege escalation prevention and
-// bootstrapping (escalate, bind); "Authenticating" (https://kubernetes.io/docs/reference/access-authn-authz/authentication/)
-// for impersonation and anonymous requests.
+// Kubernetes finding rules, with behaviour cited from "Using RBAC Authorization"
+// (https://kubernetes.io/docs/reference/access-authn-authz/rbac/). cluster-admin "allows
+// super-user access to perform any action on any resource", and through a RoleBinding it gives
+// "full control over every resource in the rolebinding's namespace". escalate and bind are in
+// Privilege escalation prevention and bootstrapping. Impersonation and anonymous requests are in
+// "Authenticating" (https://kubernetes.io/docs/reference/access-authn-authz/authentication/).
 
 const clusterAdmin = [
   { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },

@@ -5,12 +5,9 @@ import { parseKubectlList } from '../../cli/import/kubectl/parse';
 import { writeKubectlList } from '../../cli/import/kubectl/write';
 import { migrate } from '../../cli/migrate/run';
 
-/** Kubernetes documentation that the tests cite. */
-export const rbacDocs = 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/';
-
 /**
- * A cluster per test case: the context keeps each case's rows apart, as an AWS account does in
- * the other fixtures.
+ * Starts a cluster of its own for one test case: the context keeps each case's rows apart, as an
+ * AWS account does in the other fixtures.
  */
 export function cluster(context: string): { context: string; builder: ClusterBuilder } {
   return { context, builder: new ClusterBuilder() };
@@ -34,7 +31,7 @@ export interface PermissionRow {
   resource_names: string[];
 }
 
-/** The effective permissions of one identity, sorted, without their evidence. */
+/** Reads the effective permissions of one identity, sorted, without their evidence. */
 export async function permissionsOf(client: Client, context: string, identityId: string): Promise<PermissionRow[]> {
   const result = await client.query<PermissionRow>(
     `SELECT permission, scope_type, scope, resource_names
@@ -46,7 +43,7 @@ export async function permissionsOf(client: Client, context: string, identityId:
   return result.rows;
 }
 
-/** ciem.k8s_can: "allowed" or "denied" for one request. */
+/** Decides one request with ciem.k8s_can: "allowed" or "denied". */
 export async function decisionOf(
   client: Client,
   context: string,
@@ -76,7 +73,7 @@ export interface FindingRow {
   evidence: Record<string, any>;
 }
 
-/** The open Kubernetes findings of one cluster, optionally of one category. */
+/** Reads the open Kubernetes findings of one cluster, optionally of one category. */
 export async function findingsOf(client: Client, context: string, category?: string): Promise<FindingRow[]> {
   const result = await client.query<FindingRow>(
     `SELECT identity_arn, category, severity, title, evidence

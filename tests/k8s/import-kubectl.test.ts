@@ -47,7 +47,7 @@ async function count(table: string, context: string): Promise<number> {
   return result.rows[0].n;
 }
 
-/** A digest of every Kubernetes table's rows, to show that a rejected import changed nothing. */
+/** Hashes every Kubernetes table's rows, to show that a rejected import changed nothing. */
 async function digest(): Promise<string> {
   const tables = await db.client.query<{ table_name: string }>(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'k8s_%' ORDER BY 1"

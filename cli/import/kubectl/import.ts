@@ -19,7 +19,7 @@ export async function importKubectlList(
   return { ...summary, warnings: parsed.warnings };
 }
 
-/** The line the CLI prints after an import. */
+/** Formats the line that the CLI prints after an import. */
 export function describeKubectlImport(file: string, summary: KubectlImportSummary): string {
   const count = (table: string) => summary.counts.find((item) => item.table === table)?.rows ?? 0;
   return (

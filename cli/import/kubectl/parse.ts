@@ -134,7 +134,7 @@ function readObject(
   return { values, uidDerived: givenUid === null || givenUid === '' };
 }
 
-/** PolicyRules: each an object whose lists, when present, hold strings. */
+/** Checks PolicyRules: each is an object whose lists, when present, contain strings. */
 function rulesAt(item: JsonObject, path: string): unknown[] | null {
   const rules = optionalArrayAt(item, 'rules', path);
   rules?.forEach((entry, index) => {

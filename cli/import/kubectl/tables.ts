@@ -4,8 +4,8 @@ import type { ColumnSpec, TableSpec } from '../cloudquery-schema';
  * The Kubernetes RBAC and service account tables as CloudQuery's Kubernetes source plugin writes
  * them through its PostgreSQL destination. Source: cloudquery/cloudquery plugins/source/k8s/docs/tables
  * at tree 9bcb0bd4c0 (plugin v6.2.4, 2024-08-07), the last open tree. The plugin's primary key is
- * uid; the importer derives `_cq_id` from context and uid, so the same object of two clusters (a
- * cluster imported under two contexts) gets two rows.
+ * uid. The importer derives `_cq_id` from context and uid, so a cluster imported under two contexts
+ * gets two sets of rows.
  */
 
 const text = (name: string): ColumnSpec => ({ name, type: 'text' });

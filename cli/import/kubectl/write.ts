@@ -65,8 +65,8 @@ function withIds(rows: Row[], keyColumns: string[], syncTime: string): Row[] {
 }
 
 /**
- * A table that CloudQuery created keeps uid as its primary key, so the same objects cannot be
- * imported under a second context there.
+ * Turns a unique violation into an error the user can act on. A table that CloudQuery created
+ * keeps uid as its primary key, so the same objects cannot be imported there under a second context.
  */
 function explainConflict(error: unknown, schema: string, table: string, context: string): unknown {
   if ((error as DatabaseError).code !== '23505') {
