@@ -461,35 +461,49 @@ SELECT DISTINCT
 COMMENT ON VIEW ciem.k8s_identity_grants IS
     'One row per Kubernetes identity, role (Role:<namespace>/<name> or ClusterRole:<name>) and binding (grant_id): scope namespace for a RoleBinding, cluster for a ClusterRoleBinding. RBAC has no conditions, so condition is always NULL.';
 
+-- One entry of granted_by: the role, the binding, how the identity receives it and the subject the
+-- binding names. The rule itself is in ciem.k8s_role_rules; repeating it on every permission
+-- doubled the size of the relation.
+CREATE FUNCTION ciem.k8s_grant_detail(role_id text, binding_id text, via text, subject text, default_binding boolean,
+                                      aggregated_from text[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT jsonb_build_object('role', role_id, 'binding', binding_id, 'via', via, 'subject', subject,
+                              'default_binding', default_binding)
+           || CASE WHEN cardinality(aggregated_from) > 0 THEN jsonb_build_object('aggregated_from', to_jsonb(aggregated_from))
+                   ELSE '{}'::jsonb END
+$$;
+
 -- Effective permissions: every verb on every resource (or non-resource URL) that the rules of
 -- an identity's roles grant, at the scope of the binding. Permissions are additive, with no deny
 -- rules, so every row is allowed. Wildcards stay as written, because the data contains no list of
 -- the cluster's resources to expand them with.
 CREATE MATERIALIZED VIEW ciem.k8s_effective_permissions AS
-WITH elements AS (
+WITH granted_rules AS MATERIALIZED (
+    -- Each grant with each rule of its role, and the grant's entry of granted_by built once here
+    -- rather than once per verb and resource.
     SELECT g.account_id, g.identity_id, g.identity_type, g.scope_type, g.scope,
-           v.verb, ag.api_group, r.resource, NULL::text AS non_resource_url, rr.resource_names,
-           jsonb_build_object('role', g.role_id, 'binding', g.binding_id, 'via', g.via, 'subject', g.granted_through,
-                              'default_binding', g.is_default_binding, 'rule', rr.rule,
-                              'aggregated_from', to_jsonb(rr.aggregated_from)) AS grant_detail
+           rr.verbs, rr.api_groups, rr.resources, rr.resource_names, rr.non_resource_urls,
+           ciem.k8s_grant_detail(g.role_id, g.binding_id, g.via, g.granted_through, g.is_default_binding, rr.aggregated_from) AS grant_detail
       FROM ciem.k8s_subject_grants g
       JOIN ciem.k8s_role_rules rr ON rr.account_id = g.account_id AND rr.role_id = g.role_id
-     CROSS JOIN LATERAL unnest(rr.verbs) AS v(verb)
-     CROSS JOIN LATERAL unnest(rr.api_groups) AS ag(api_group)
-     CROSS JOIN LATERAL unnest(rr.resources) AS r(resource)
+),
+elements AS (
+    SELECT r.account_id, r.identity_id, r.identity_type, r.scope_type, r.scope,
+           v.verb, ag.api_group, res.resource, NULL::text AS non_resource_url, r.resource_names, r.grant_detail
+      FROM granted_rules r
+     CROSS JOIN LATERAL unnest(r.verbs) AS v(verb)
+     CROSS JOIN LATERAL unnest(r.api_groups) AS ag(api_group)
+     CROSS JOIN LATERAL unnest(r.resources) AS res(resource)
     UNION ALL
     -- Requests for non-resource URLs carry no namespace, so only ClusterRoleBindings grant them
     -- ("Using RBAC Authorization": they must be in a ClusterRole bound with a ClusterRoleBinding).
-    SELECT g.account_id, g.identity_id, g.identity_type, g.scope_type, g.scope,
-           v.verb, NULL, NULL, u.url, '{}'::text[],
-           jsonb_build_object('role', g.role_id, 'binding', g.binding_id, 'via', g.via, 'subject', g.granted_through,
-                              'default_binding', g.is_default_binding, 'rule', rr.rule,
-                              'aggregated_from', to_jsonb(rr.aggregated_from))
-      FROM ciem.k8s_subject_grants g
-      JOIN ciem.k8s_role_rules rr ON rr.account_id = g.account_id AND rr.role_id = g.role_id
-     CROSS JOIN LATERAL unnest(rr.verbs) AS v(verb)
-     CROSS JOIN LATERAL unnest(rr.non_resource_urls) AS u(url)
-     WHERE g.scope_type = 'cluster'
+    SELECT r.account_id, r.identity_id, r.identity_type, r.scope_type, r.scope,
+           v.verb, NULL, NULL, u.url, '{}'::text[], r.grant_detail
+      FROM granted_rules r
+     CROSS JOIN LATERAL unnest(r.verbs) AS v(verb)
+     CROSS JOIN LATERAL unnest(r.non_resource_urls) AS u(url)
+     WHERE r.scope_type = 'cluster'
 )
 SELECT 'kubernetes'::text AS cloud,
        e.account_id,
@@ -515,6 +529,8 @@ WITH NO DATA;
 
 CREATE UNIQUE INDEX k8s_effective_permissions_key ON ciem.k8s_effective_permissions (permission_id);
 CREATE INDEX k8s_effective_permissions_identity ON ciem.k8s_effective_permissions (account_id, identity_id);
+CREATE INDEX k8s_effective_permissions_admin ON ciem.k8s_effective_permissions (account_id, identity_id)
+ WHERE verb = '*' AND api_group = '*' AND resource = '*';
 
 COMMENT ON MATERIALIZED VIEW ciem.k8s_effective_permissions IS
     'One row per Kubernetes identity, verb, API group and resource (or non-resource URL), scope and resourceNames list (empty: every name) that its roles allow. permission is "<verb> <resource>" for the core group, "<verb> <group>/<resource>" otherwise, "<verb> <url>" for non-resource URLs; "*" patterns are kept. granted_by lists role, binding, via and rule.';
@@ -597,7 +613,9 @@ INSERT INTO ciem.k8s_sensitive_requests (request_set, verb, api_group, resource)
     ('webhook_configuration_write', 'deletecollection', 'admissionregistration.k8s.io', 'mutatingwebhookconfigurations');
 
 -- Identities whose permissions cover a request of a set, per scope, with those permissions.
-CREATE VIEW ciem.k8s_sensitive_request_holders AS
+-- Materialised, because every permission is compared with every request, and several finding
+-- rules and CIS controls read the result.
+CREATE MATERIALIZED VIEW ciem.k8s_sensitive_request_holders AS
 SELECT p.account_id,
        p.identity_id,
        p.identity_type,
@@ -614,13 +632,24 @@ SELECT p.account_id,
     ON ciem.k8s_rule_covers(p.verb, p.api_group, p.resource, s.verb, s.api_group, s.resource)
  CROSS JOIN LATERAL jsonb_array_elements(p.granted_by) AS g(grant_detail)
  WHERE p.non_resource_url IS NULL
- GROUP BY p.account_id, p.identity_id, p.identity_type, s.request_set, p.scope_type, p.scope;
+   -- Only permissions on a resource of a set, or on a pattern, can cover one of its requests.
+   AND (p.resource = '*' OR p.resource LIKE '*/%' OR p.resource IN (SELECT r.resource FROM ciem.k8s_sensitive_requests r))
+ GROUP BY p.account_id, p.identity_id, p.identity_type, s.request_set, p.scope_type, p.scope
+WITH NO DATA;
 
-COMMENT ON VIEW ciem.k8s_sensitive_request_holders IS
+CREATE UNIQUE INDEX k8s_sensitive_request_holders_key
+    ON ciem.k8s_sensitive_request_holders (account_id, identity_id, request_set, scope_type, scope);
+
+INSERT INTO ciem.refresh_relations (position, relation_name) VALUES (620, 'k8s_sensitive_request_holders');
+
+COMMENT ON MATERIALIZED VIEW ciem.k8s_sensitive_request_holders IS
     'One row per identity, request set of ciem.k8s_sensitive_requests and scope where its permissions cover a request of the set; only_named_objects when every covering permission is limited to resourceNames.';
 
 -- Admin-equivalent: every verb on every resource of every API group, on any object name. That is
--- the cluster-admin ClusterRole; through a RoleBinding it is full control of one namespace.
+-- the cluster-admin ClusterRole; through a RoleBinding it is full control of one namespace. The
+-- other over-privilege findings skip a scope where the identity is admin-equivalent, or every
+-- scope when it is admin-equivalent cluster-wide, as AWS admin-equivalent principals get no
+-- escalation findings.
 CREATE VIEW ciem.k8s_admin_equivalent AS
 SELECT p.account_id,
        p.identity_id,
@@ -633,17 +662,6 @@ SELECT p.account_id,
 
 COMMENT ON VIEW ciem.k8s_admin_equivalent IS
     'One row per Kubernetes identity and scope where it may do every verb on every resource: the whole cluster (scope_type cluster) or one namespace.';
-
--- Identity and scope pairs that other over-privilege findings skip, because an admin-equivalent
--- grant there already covers them, as AWS admin-equivalent principals get no escalation findings.
-CREATE VIEW ciem.k8s_admin_covered_scopes AS
-SELECT DISTINCT c.account_id, c.identity_id, c.scope_type, c.scope
-  FROM (SELECT a.account_id, a.identity_id, s.scope_type, s.scope
-          FROM ciem.k8s_admin_equivalent a
-          JOIN (SELECT DISTINCT p.account_id, p.identity_id, p.scope_type, p.scope FROM ciem.k8s_effective_permissions p) s
-            ON s.account_id = a.account_id AND s.identity_id = a.identity_id
-         WHERE a.scope_type = 'cluster'
-            OR (s.scope_type = a.scope_type AND s.scope = a.scope)) c;
 
 -- Evidence fields shared by the finding rules: whether the identity is Kubernetes' own.
 CREATE VIEW ciem.k8s_finding_identities AS
@@ -693,9 +711,9 @@ WITH wildcards AS (
      WHERE p.non_resource_url IS NULL
        AND (p.verb = '*' OR p.resource = '*')
        AND cardinality(p.resource_names) = 0
-       AND NOT EXISTS (SELECT 1 FROM ciem.k8s_admin_covered_scopes c
-                        WHERE c.account_id = p.account_id AND c.identity_id = p.identity_id
-                          AND c.scope_type = p.scope_type AND c.scope = p.scope)
+       AND NOT EXISTS (SELECT 1 FROM ciem.k8s_admin_equivalent a
+                        WHERE a.account_id = p.account_id AND a.identity_id = p.identity_id
+                          AND (a.scope_type = 'cluster' OR (a.scope_type = p.scope_type AND a.scope = p.scope)))
 ),
 grouped AS (
     SELECT w.account_id, w.identity_id, w.identity_type, w.scope_type, w.scope,
@@ -746,8 +764,8 @@ SELECT 'kubernetes'::text AS cloud,
  WHERE h.request_set = 'secrets_read'
    AND h.scope_type = 'cluster'
    AND NOT h.only_named_objects
-   AND NOT EXISTS (SELECT 1 FROM ciem.k8s_admin_covered_scopes c
-                    WHERE c.account_id = h.account_id AND c.identity_id = h.identity_id AND c.scope_type = 'cluster');
+   AND NOT EXISTS (SELECT 1 FROM ciem.k8s_admin_equivalent a
+                    WHERE a.account_id = h.account_id AND a.identity_id = h.identity_id AND a.scope_type = 'cluster');
 
 COMMENT ON VIEW ciem.k8s_secret_access_findings IS
     'credentials_exposure findings: Kubernetes identities that may get, list or watch secrets in every namespace (a ClusterRoleBinding, not limited to resourceNames).';
@@ -789,9 +807,9 @@ SELECT 'kubernetes'::text AS cloud,
   FROM ciem.k8s_sensitive_request_holders h
   JOIN ciem.k8s_escalation_methods m ON m.method = h.request_set
   LEFT JOIN ciem.k8s_finding_identities i ON i.account_id = h.account_id AND i.identity_id = h.identity_id
- WHERE NOT EXISTS (SELECT 1 FROM ciem.k8s_admin_covered_scopes c
-                    WHERE c.account_id = h.account_id AND c.identity_id = h.identity_id
-                      AND c.scope_type = h.scope_type AND c.scope = h.scope);
+ WHERE NOT EXISTS (SELECT 1 FROM ciem.k8s_admin_equivalent a
+                    WHERE a.account_id = h.account_id AND a.identity_id = h.identity_id
+                      AND (a.scope_type = 'cluster' OR (a.scope_type = h.scope_type AND a.scope = h.scope)));
 
 COMMENT ON VIEW ciem.k8s_escalation_findings IS
     'privilege_escalation findings: Kubernetes identities holding escalate or bind on roles, impersonate, create on pods/exec or create on serviceaccounts/token, per method and scope.';
@@ -991,25 +1009,34 @@ WITH cluster_admin_bindings AS (
       FROM ciem.stg_k8s_rbac_cluster_role_bindings b
      WHERE b.context IS NOT NULL AND b.role_ref ->> 'kind' = 'ClusterRole' AND b.role_ref ->> 'name' = 'cluster-admin'
 ),
-broad_access AS (
-    -- 5.1.2 and 5.1.4: one result per cluster.
+holder_lists AS MATERIALIZED (
+    -- The holders of each per-cluster control, computed once for all of them.
+    SELECT h.control_id,
+           h.account_id,
+           jsonb_agg(h.holder ORDER BY h.identity_id, h.holder) AS holders,
+           bool_or(h.identity_id IN ('Group:system:authenticated', 'Group:system:unauthenticated', 'User:system:anonymous')) AS public_holds,
+           bool_or(NOT h.built_in) AS user_holds
+      FROM ciem.k8s_cis_request_holders h
+     GROUP BY h.control_id, h.account_id
+),
+cluster_controls AS (
+    -- 5.1.2 and 5.1.4 fail when every user may make the request; 5.1.8 to 5.1.13 when any
+    -- identity but Kubernetes' own may. One result per cluster.
     SELECT x.control_id,
            c.account_id,
            c.account_id AS resource,
            'cluster'::text AS resource_type,
            CASE WHEN NOT c.has_cluster_role_bindings THEN 'unknown'
-                WHEN EXISTS (SELECT 1 FROM ciem.k8s_cis_request_holders h
-                              WHERE h.control_id = x.control_id AND h.account_id = c.account_id
-                                AND h.identity_id IN ('Group:system:authenticated', 'Group:system:unauthenticated', 'User:system:anonymous'))
-                THEN 'fail' ELSE 'pass' END AS status,
+                WHEN x.control_id IN ('5.1.2', '5.1.4') AND coalesce(l.public_holds, false) THEN 'fail'
+                WHEN x.control_id NOT IN ('5.1.2', '5.1.4') AND coalesce(l.user_holds, false) THEN 'fail'
+                ELSE 'pass' END AS status,
            CASE WHEN NOT c.has_cluster_role_bindings
                 THEN jsonb_build_object('missing', 'no ClusterRoleBindings of the cluster in k8s_rbac_cluster_role_bindings')
-                ELSE jsonb_build_object('holders', coalesce((SELECT jsonb_agg(h.holder ORDER BY h.identity_id)
-                                                               FROM ciem.k8s_cis_request_holders h
-                                                              WHERE h.control_id = x.control_id AND h.account_id = c.account_id), '[]'::jsonb))
+                ELSE jsonb_build_object('holders', coalesce(l.holders, '[]'::jsonb))
            END AS evidence
       FROM ciem.k8s_clusters c
-     CROSS JOIN (VALUES ('5.1.2'), ('5.1.4')) AS x(control_id)
+     CROSS JOIN (VALUES ('5.1.2'), ('5.1.4'), ('5.1.8'), ('5.1.9'), ('5.1.10'), ('5.1.11'), ('5.1.12'), ('5.1.13')) AS x(control_id)
+      LEFT JOIN holder_lists l ON l.control_id = x.control_id AND l.account_id = c.account_id
 ),
 wildcard_roles AS (
     -- 5.1.3: one result per Role and ClusterRole, from its own rules as the API server stores them.
@@ -1035,6 +1062,13 @@ wildcard_roles AS (
      WHERE r.context IS NOT NULL
      GROUP BY r.context, r.role_id, r.resource_type
 ),
+default_service_account_bindings AS (
+    SELECT b.account_id, b.identity_id,
+           jsonb_agg(DISTINCT jsonb_build_object('binding', b.binding_id, 'role', b.role_id)) AS bindings
+      FROM ciem.k8s_binding_subjects b
+     WHERE b.identity_id ~ '^ServiceAccount:[^/]+/default$' AND NOT b.is_default_binding
+     GROUP BY b.account_id, b.identity_id
+),
 default_service_accounts AS (
     -- 5.1.5: one result per default service account.
     SELECT '5.1.5'::text AS control_id,
@@ -1045,12 +1079,8 @@ default_service_accounts AS (
            jsonb_build_object('automount_service_account_token', a.automount_service_account_token,
                               'bindings', coalesce(b.bindings, '[]'::jsonb)) AS evidence
       FROM ciem.stg_k8s_core_service_accounts a
-      LEFT JOIN LATERAL (
-            SELECT jsonb_agg(DISTINCT jsonb_build_object('binding', s.binding_id, 'role', s.role_id)) AS bindings
-              FROM ciem.k8s_binding_subjects s
-             WHERE s.account_id = a.context AND s.identity_id = 'ServiceAccount:' || a.namespace || '/default'
-               AND NOT s.is_default_binding
-           ) b ON true
+      LEFT JOIN default_service_account_bindings b
+        ON b.account_id = a.context AND b.identity_id = 'ServiceAccount:' || a.namespace || '/default'
      WHERE a.context IS NOT NULL AND a.name = 'default'
     UNION ALL
     SELECT '5.1.5', c.account_id, c.account_id, 'cluster', 'unknown',
@@ -1058,31 +1088,11 @@ default_service_accounts AS (
       FROM ciem.k8s_clusters c
      WHERE NOT c.has_service_accounts
 ),
-reviewed_holders AS (
-    -- 5.1.8 to 5.1.13: one result per cluster.
-    SELECT x.control_id,
-           c.account_id,
-           c.account_id AS resource,
-           'cluster'::text AS resource_type,
-           CASE WHEN NOT c.has_cluster_role_bindings THEN 'unknown'
-                WHEN EXISTS (SELECT 1 FROM ciem.k8s_cis_request_holders h
-                              WHERE h.control_id = x.control_id AND h.account_id = c.account_id AND NOT h.built_in)
-                THEN 'fail' ELSE 'pass' END AS status,
-           CASE WHEN NOT c.has_cluster_role_bindings
-                THEN jsonb_build_object('missing', 'no ClusterRoleBindings of the cluster in k8s_rbac_cluster_role_bindings')
-                ELSE jsonb_build_object('holders', coalesce((SELECT jsonb_agg(h.holder ORDER BY h.identity_id, h.holder)
-                                                               FROM ciem.k8s_cis_request_holders h
-                                                              WHERE h.control_id = x.control_id AND h.account_id = c.account_id), '[]'::jsonb))
-           END AS evidence
-      FROM ciem.k8s_clusters c
-     CROSS JOIN (VALUES ('5.1.8'), ('5.1.9'), ('5.1.10'), ('5.1.11'), ('5.1.12'), ('5.1.13')) AS x(control_id)
-),
 results AS (
     SELECT control_id, account_id, resource, resource_type, status, evidence FROM cluster_admin_bindings
-    UNION ALL SELECT control_id, account_id, resource, resource_type, status, evidence FROM broad_access
+    UNION ALL SELECT control_id, account_id, resource, resource_type, status, evidence FROM cluster_controls
     UNION ALL SELECT control_id, account_id, resource, resource_type, status, evidence FROM wildcard_roles
     UNION ALL SELECT control_id, account_id, resource, resource_type, status, evidence FROM default_service_accounts
-    UNION ALL SELECT control_id, account_id, resource, resource_type, status, evidence FROM reviewed_holders
 )
 SELECT c.benchmark,
        c.version,
