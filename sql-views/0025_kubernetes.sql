@@ -259,6 +259,8 @@ SELECT g.context AS account_id,
        ciem.k8s_strings(g.rule -> 'nonResourceURLs') AS non_resource_urls
   FROM granted g
  WHERE g.context IS NOT NULL AND g.role_name IS NOT NULL
+   -- A Role outside any namespace cannot exist, and no binding could reach it.
+   AND (g.role_kind = 'ClusterRole' OR g.role_namespace IS NOT NULL)
  GROUP BY g.context, g.role_kind, g.role_namespace, g.role_name, g.rule
 WITH NO DATA;
 
@@ -322,6 +324,7 @@ SELECT s.context AS account_id,
        END AS identity_id
   FROM subjects s
  WHERE s.context IS NOT NULL
+   AND (s.binding_kind = 'ClusterRoleBinding' OR s.binding_namespace IS NOT NULL)
    AND s.subject_kind IN ('User', 'Group', 'ServiceAccount')
    AND coalesce(s.subject_name, '') <> ''
    AND (s.subject_kind <> 'ServiceAccount' OR s.subject_namespace IS NOT NULL);
@@ -401,23 +404,26 @@ COMMENT ON VIEW ciem.k8s_identities IS
 -- system:authenticated, and system:anonymous in system:unauthenticated. Other group memberships
 -- come from the authenticator and are not in the data.
 CREATE VIEW ciem.k8s_subject_grants AS
-WITH memberships AS (
+WITH identities AS MATERIALIZED (
+    SELECT i.account_id, i.identity_id, i.identity_type, i.path FROM ciem.k8s_identities i
+),
+memberships AS (
     SELECT i.account_id, i.identity_id, i.identity_type, i.identity_id AS granted_through, 'direct'::text AS via
-      FROM ciem.k8s_identities i
+      FROM identities i
     UNION ALL
     SELECT i.account_id, i.identity_id, i.identity_type, g.group_id, 'group'
-      FROM ciem.k8s_identities i
+      FROM identities i
      CROSS JOIN LATERAL unnest(ARRAY['Group:system:serviceaccounts',
                                      'Group:system:serviceaccounts:' || i.path,
                                      'Group:system:authenticated']) AS g(group_id)
      WHERE i.identity_type = 'service_account'
     UNION ALL
     SELECT i.account_id, i.identity_id, i.identity_type, 'Group:system:authenticated', 'group'
-      FROM ciem.k8s_identities i
+      FROM identities i
      WHERE i.identity_type = 'user'
     UNION ALL
     SELECT i.account_id, i.identity_id, i.identity_type, 'Group:system:unauthenticated', 'public'
-      FROM ciem.k8s_identities i
+      FROM identities i
      WHERE i.identity_id = 'User:system:anonymous'
 )
 SELECT DISTINCT
@@ -533,7 +539,7 @@ CREATE INDEX k8s_effective_permissions_admin ON ciem.k8s_effective_permissions (
  WHERE verb = '*' AND api_group = '*' AND resource = '*';
 
 COMMENT ON MATERIALIZED VIEW ciem.k8s_effective_permissions IS
-    'One row per Kubernetes identity, verb, API group and resource (or non-resource URL), scope and resourceNames list (empty: every name) that its roles allow. permission is "<verb> <resource>" for the core group, "<verb> <group>/<resource>" otherwise, "<verb> <url>" for non-resource URLs; "*" patterns are kept. granted_by lists role, binding, via and rule.';
+    'One row per Kubernetes identity, verb, API group and resource (or non-resource URL), scope and resourceNames list (empty: every name) that its roles allow. permission is "<verb> <resource>" for the core group, "<verb> <group>/<resource>" otherwise, "<verb> <url>" for non-resource URLs; "*" patterns are kept. granted_by lists role, binding, via, subject and aggregated_from.';
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
     (600, 'k8s_role_rules'),
