@@ -706,13 +706,16 @@ SELECT 'kubernetes'::text AS cloud,
 COMMENT ON VIEW ciem.k8s_admin_findings IS
     'admin_equivalent findings: Kubernetes identities allowed every verb on every resource, cluster-wide (critical) or in one namespace (high); info for Kubernetes'' own identities.';
 
--- Wildcards. A "*" verb covers every verb, writes included; a "*" resource with a write verb
--- changes every resource of its API groups. A "*" resource with read verbs only reads every
--- resource, secrets included. Rules limited to resourceNames are least privilege and not reported.
+-- Wildcards. A "*" verb covers every verb, writes included, and a "*" resource with a write verb
+-- changes every resource of its API groups: infrastructure_modification. A "*" resource with a
+-- read verb reads every resource of its groups, secrets included: data_exfiltration. An identity
+-- gets at most one finding per category and scope. Rules limited to resourceNames are least
+-- privilege and not reported.
 CREATE VIEW ciem.k8s_wildcard_findings AS
 WITH wildcards AS (
     SELECT p.account_id, p.identity_id, p.identity_type, p.scope_type, p.scope, p.permission, p.granted_by,
-           p.verb = '*' OR p.verb NOT IN ('get', 'list', 'watch') AS writes
+           CASE WHEN p.verb = '*' OR p.verb NOT IN ('get', 'list', 'watch') THEN 'infrastructure_modification'
+                ELSE 'data_exfiltration' END AS category
       FROM ciem.k8s_effective_permissions p
      WHERE p.non_resource_url IS NULL
        AND (p.verb = '*' OR p.resource = '*')
@@ -722,12 +725,11 @@ WITH wildcards AS (
                           AND (a.scope_type = 'cluster' OR (a.scope_type = p.scope_type AND a.scope = p.scope)))
 ),
 grouped AS (
-    SELECT w.account_id, w.identity_id, w.identity_type, w.scope_type, w.scope,
-           CASE WHEN bool_or(w.writes) THEN 'infrastructure_modification' ELSE 'data_exfiltration' END AS category,
+    SELECT w.account_id, w.identity_id, w.identity_type, w.scope_type, w.scope, w.category,
            array_agg(DISTINCT w.permission ORDER BY w.permission) AS permissions,
            jsonb_agg(DISTINCT jsonb_build_object('permission', w.permission, 'granted_by', w.granted_by)) AS grants
       FROM wildcards w
-     GROUP BY w.account_id, w.identity_id, w.identity_type, w.scope_type, w.scope
+     GROUP BY w.account_id, w.identity_id, w.identity_type, w.scope_type, w.scope, w.category
 )
 SELECT 'kubernetes'::text AS cloud,
        g.account_id,

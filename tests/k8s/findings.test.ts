@@ -35,7 +35,8 @@ wildcards.builder
   .clusterRole('write-everything', [{ apiGroups: ['batch'], resources: ['*'], verbs: ['create'] }])
   .roleBinding('jobs', 'write-everything', { kind: 'ClusterRole', name: 'write-everything' }, [user('scheduler')])
   .clusterRole('read-everything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }])
-  .clusterRoleBinding('read-everything', 'read-everything', [user('auditor')])
+  .clusterRoleBinding('read-everything', 'read-everything', [user('auditor'), user('operator')])
+  .clusterRoleBinding('operator-apps', 'apps-anything', [user('operator')])
   .clusterRole('named-wildcard', [
     { apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['*'] },
   ])
@@ -215,6 +216,7 @@ describe('wildcards', () => {
     const rows = await findingsOf(db.client, 'wildcards', 'infrastructure_modification');
     expect(summary(rows)).toEqual([
       'infrastructure_modification high Group:deployers: Wildcard verbs or resources (* apps/deployments) across the cluster',
+      'infrastructure_modification high User:operator: Wildcard verbs or resources (* apps/deployments) across the cluster',
       'infrastructure_modification medium User:scheduler: Wildcard verbs or resources (create batch/*) in namespace jobs',
     ]);
   });
@@ -223,6 +225,17 @@ describe('wildcards', () => {
     const rows = await findingsOf(db.client, 'wildcards', 'data_exfiltration');
     expect(summary(rows)).toEqual([
       'data_exfiltration high User:auditor: Reads every resource (get */*, list */*, watch */*) across the cluster',
+      'data_exfiltration high User:operator: Reads every resource (get */*, list */*, watch */*) across the cluster',
+    ]);
+  });
+
+  test('writes and reads give two findings', async () => {
+    const rows = (await findingsOf(db.client, 'wildcards')).filter(
+      (row) => row.identity_arn === 'User:operator' && row.category !== 'credentials_exposure'
+    );
+    expect(summary(rows)).toEqual([
+      'data_exfiltration high User:operator: Reads every resource (get */*, list */*, watch */*) across the cluster',
+      'infrastructure_modification high User:operator: Wildcard verbs or resources (* apps/deployments) across the cluster',
     ]);
   });
 
