@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -40,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.drop();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 async function count(table: string, context: string): Promise<number> {
