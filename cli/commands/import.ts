@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { connect } from '../db/connection';
 import { refreshIfMigrated } from '../engine/refresh';
 import { importAuthorizationDetails } from '../import/aws-authz/import';
+import { describeKubectlImport, importKubectlList } from '../import/kubectl/import';
+import { kubectlExportCommand } from '../import/kubectl/read-file';
 import { defaultSource, importKnownAccounts } from '../trust/import-known-accounts';
 
 interface KnownAccountsCommandOptions {
@@ -46,6 +48,28 @@ export function registerImport(program: Command): void {
             `${count('aws_iam_users')} users, ${count('aws_iam_groups')} groups, ${count('aws_iam_roles')} roles, ` +
             `${count('aws_iam_policies')} policies (${total} rows in ${summary.counts.length} tables).`
         );
+      } finally {
+        await client.end();
+      }
+    });
+
+  importCommand
+    .command('kubectl')
+    .description(
+      `Load the JSON of \`${kubectlExportCommand.replace(' > FILE', '')}\` into the Kubernetes RBAC tables, replacing the rows of that context`
+    )
+    .argument('<file>', 'JSON file written by kubectl get ... -o json')
+    .requiredOption('--context <name>', 'kube context (cluster) the file was read from; its rows are replaced')
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
+    .option('--source-schema <schema>', 'schema of the CloudQuery tables to write', 'public')
+    .action(async (file: string, options: { context: string; databaseUrl?: string; sourceSchema: string }) => {
+      const client = await connect(options);
+      try {
+        const summary = await importKubectlList(client, file, options);
+        // After the import's own transaction: the views then read the new rows.
+        await refreshIfMigrated(client);
+        summary.warnings.forEach((warning) => console.error(`warning: ${warning}`));
+        console.log(describeKubectlImport(file, summary));
       } finally {
         await client.end();
       }

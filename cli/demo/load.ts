@@ -7,6 +7,7 @@ import { migrate, type MigrateResult } from '../migrate/run';
 import { writeAccountHygiene } from './account-hygiene';
 import { writeActivity } from '../unused/write-activity';
 import { generateDemoActivity } from './activity';
+import { writeKubernetesDemo } from './k8s-demo';
 import { generateDemoOrganisation, type DemoAccount } from './organisation';
 
 export interface DemoLoadResult {
@@ -26,6 +27,7 @@ export async function loadDemo(client: Client, sourceSchema: string, asOf: Date)
     await writeExport(client, sourceSchema, parseAuthorizationDetails(account.authorizationDetails, account.accountId));
   }
   await writeAccountHygiene(client, sourceSchema, asOf);
+  await writeKubernetesDemo(client, sourceSchema);
   for (const [accountId, rows] of Object.entries(generateDemoActivity(asOf))) {
     await writeActivity(client, sourceSchema, accountId, rows);
   }
