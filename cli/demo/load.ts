@@ -7,6 +7,7 @@ import { migrate, type MigrateResult } from '../migrate/run';
 import { writeAccountHygiene } from './account-hygiene';
 import { writeActivity } from '../unused/write-activity';
 import { generateDemoActivity } from './activity';
+import { writeAzureDemo } from './azure-demo';
 import { writeKubernetesDemo } from './k8s-demo';
 import { generateDemoOrganisation, type DemoAccount } from './organisation';
 
@@ -28,6 +29,7 @@ export async function loadDemo(client: Client, sourceSchema: string, asOf: Date)
   }
   await writeAccountHygiene(client, sourceSchema, asOf);
   await writeKubernetesDemo(client, sourceSchema);
+  await writeAzureDemo(client, sourceSchema, asOf);
   for (const [accountId, rows] of Object.entries(generateDemoActivity(asOf))) {
     await writeActivity(client, sourceSchema, accountId, rows);
   }
