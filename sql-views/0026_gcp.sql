@@ -407,7 +407,8 @@ COMMENT ON VIEW ciem.gcp_resource_nodes IS
 
 -- Each node with its ancestors, itself first and its organisation last when the hierarchy is
 -- synced. The depth limit stops a cycle in inconsistent data; Google allows ten folder levels.
-CREATE VIEW ciem.gcp_resource_ancestry AS
+-- Materialised because most GCP relations join it and the recursion is costly to plan and run.
+CREATE MATERIALIZED VIEW ciem.gcp_resource_ancestry AS
 WITH RECURSIVE nodes AS (
     SELECT DISTINCT ON (n.node) n.node, n.parent, n.account_id
       FROM ciem.gcp_resource_nodes n
@@ -430,9 +431,12 @@ paths AS (
 )
 SELECT p.node, p.account_id, p.ancestors,
        (SELECT a FROM unnest(p.ancestors) a WHERE a LIKE 'organizations/%' LIMIT 1) AS organization_id
-  FROM paths p;
+  FROM paths p
+WITH NO DATA;
 
-COMMENT ON VIEW ciem.gcp_resource_ancestry IS
+CREATE UNIQUE INDEX gcp_resource_ancestry_node ON ciem.gcp_resource_ancestry (node);
+
+COMMENT ON MATERIALIZED VIEW ciem.gcp_resource_ancestry IS
     'One row per project, folder or organisation: ancestors lists it and every parent up to its organisation as far as the data shows; organization_id is NULL when the hierarchy is not synced.';
 
 -- The email domains of each organisation: its display name (the primary domain of a Google
@@ -461,9 +465,12 @@ COMMENT ON VIEW ciem.gcp_organization_domains IS
 
 -- One row per member of each binding. grant_id names the binding as bindings[N] of the policy
 -- that `gcloud ... get-iam-policy --format=json` prints (N counts from 0). A binding condition
--- without an expression is no condition.
-CREATE VIEW ciem.gcp_policy_members AS
-SELECT p.scope_type,
+-- without an expression is no condition. Materialised because every GCP rule reads it; IAM
+-- keeps the members of a binding unique, and DISTINCT ON keeps malformed data from breaking the
+-- unique index.
+CREATE MATERIALIZED VIEW ciem.gcp_policy_members AS
+SELECT DISTINCT ON (p.scope, b.ordinality, m.member)
+       p.scope_type,
        p.scope,
        p.account_id,
        (b.ordinality - 1)::integer AS binding_index,
@@ -480,9 +487,15 @@ SELECT p.scope_type,
        WITH ORDINALITY AS b(binding, ordinality)
  CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(b.binding -> 'members') = 'array' THEN b.binding -> 'members' ELSE '[]'::jsonb END)
        AS m(member)
- WHERE coalesce(b.binding ->> 'role', '') <> '';
+ WHERE coalesce(b.binding ->> 'role', '') <> ''
+ ORDER BY p.scope, b.ordinality, m.member
+WITH NO DATA;
 
-COMMENT ON VIEW ciem.gcp_policy_members IS
+CREATE UNIQUE INDEX gcp_policy_members_key ON ciem.gcp_policy_members (scope, binding_index, member);
+CREATE INDEX gcp_policy_members_member ON ciem.gcp_policy_members (member);
+CREATE INDEX gcp_policy_members_address ON ciem.gcp_policy_members (address);
+
+COMMENT ON MATERIALIZED VIEW ciem.gcp_policy_members IS
     'One row per member of each binding of a project, folder or organisation allow policy: the role, the member with its type and lower-case address, whether IAM marks it deleted, and the binding condition (NULL when none).';
 
 -- Predefined roles (listed once per project by CloudQuery, so the newest copy wins) and custom
@@ -845,8 +858,10 @@ COMMENT ON MATERIALIZED VIEW ciem.gcp_effective_permissions IS
     'One row per project (account_id), member, IAM permission and scope of the grant: decision allowed, conditional or denied after deny policies; granted_by lists role, binding and condition; denied_by the deny rules that apply; membership_dependent_denies the rules that apply only if the member is (or is not) in a group, which the data cannot show; unread_deny_policies deny policies whose rules are missing.';
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
-    (650, 'gcp_role_permissions'),
-    (660, 'gcp_effective_permissions');
+    (650, 'gcp_resource_ancestry'),
+    (655, 'gcp_policy_members'),
+    (660, 'gcp_role_permissions'),
+    (670, 'gcp_effective_permissions');
 
 -- 9. Cross-boundary trust.
 
