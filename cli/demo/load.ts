@@ -7,7 +7,6 @@ import { migrate, type MigrateResult } from '../migrate/run';
 import { writeAccountHygiene } from './account-hygiene';
 import { writeActivity } from '../unused/write-activity';
 import { generateDemoActivity } from './activity';
-import { writeGcpDemo } from './gcp-demo';
 import { generateDemoOrganisation, type DemoAccount } from './organisation';
 
 export interface DemoLoadResult {
@@ -30,7 +29,6 @@ export async function loadDemo(client: Client, sourceSchema: string, asOf: Date)
   for (const [accountId, rows] of Object.entries(generateDemoActivity(asOf))) {
     await writeActivity(client, sourceSchema, accountId, rows);
   }
-  await writeGcpDemo(client, sourceSchema, asOf);
   const migration = await migrate(client, { sourceSchema });
   const snapshot = await takeSnapshot(client);
   return { accounts, migration, snapshot };
