@@ -774,28 +774,44 @@ SELECT s.scope, coalesce(a.account_id, s.scope), coalesce(a.ancestors, ARRAY[s.s
 COMMENT ON VIEW ciem.gcp_grant_targets IS
     'One row per policy scope and project it applies to (the scope itself for a folder or organisation with no known project below), with that project''s ancestors.';
 
--- The decision for every member, permission and scope of a grant, in every project the grant
--- reaches. IAM checks deny policies first ("Deny policies", policy evaluation):
---   denied       a deny rule without condition names the member and the permission;
---   conditional  the grants are all conditional, or a conditional deny rule applies;
---   allowed      otherwise.
--- Deny rules attached to the project or any ancestor count. Members of deleted accounts hold
--- nothing and are left out; so are roles the data cannot expand (ciem.gcp_unexpanded_grants).
-CREATE MATERIALIZED VIEW ciem.gcp_effective_permissions AS
-WITH grants AS (
-    SELECT t.account_id, m.member AS identity_id, m.member_type AS identity_type, m.address,
-           rp.permission, m.scope_type, m.scope, t.ancestors, m.role_id, m.grant_id, m.condition
-      FROM ciem.gcp_policy_members m
-      JOIN ciem.gcp_grant_targets t ON t.scope = m.scope
-      JOIN ciem.gcp_role_permissions rp ON rp.role_id = m.role_id
-     WHERE NOT m.is_deleted AND m.member_type IS NOT NULL
+-- Every grant in every project it reaches. Members of deleted accounts hold nothing (IAM keeps
+-- their bindings without effect) and are left out.
+CREATE MATERIALIZED VIEW ciem.gcp_target_grants AS
+SELECT t.account_id, t.ancestors, m.member AS identity_id, m.member_type AS identity_type, m.address,
+       m.scope_type, m.scope, m.role_id, m.grant_id, m.condition
+  FROM ciem.gcp_policy_members m
+  JOIN ciem.gcp_grant_targets t ON t.scope = m.scope
+ WHERE NOT m.is_deleted AND m.member_type IS NOT NULL
+WITH NO DATA;
+
+CREATE UNIQUE INDEX gcp_target_grants_key ON ciem.gcp_target_grants (account_id, grant_id, identity_id);
+CREATE INDEX gcp_target_grants_identity ON ciem.gcp_target_grants (identity_id);
+CREATE INDEX gcp_target_grants_role ON ciem.gcp_target_grants (role_id);
+
+COMMENT ON MATERIALIZED VIEW ciem.gcp_target_grants IS
+    'One row per project (account_id) and member of a binding that reaches it, from the project''s own policy or a folder or organisation above it; deleted members excluded.';
+
+-- The outcome of deny rules for each member and permission they touch, in every project a deny
+-- rule reaches ("Deny policies": deny policies are checked before allow policies and are
+-- inherited by the resources below their attachment point). Only projects with deny rules are
+-- expanded into permissions, which keeps the refresh proportional to them.
+CREATE MATERIALIZED VIEW ciem.gcp_deny_decisions AS
+WITH targets AS MATERIALIZED (
+    SELECT DISTINCT g.account_id, g.ancestors FROM ciem.gcp_target_grants g
 ),
-requests AS (
-    SELECT DISTINCT g.account_id, g.identity_id, g.identity_type, g.address, g.permission, g.ancestors
-      FROM grants g
+-- The rules reaching each project, with their permissions turned into LIKE patterns once.
+target_rules AS MATERIALIZED (
+    SELECT t.account_id, r.rule_id, r.policy_name, r.rule_index, r.attachment_point, r.condition,
+           r.denied_principals, r.exception_principals,
+           ARRAY(SELECT ciem.gcp_deny_permission_pattern(p.permission) FROM unnest(r.denied_permissions) p(permission)) AS denied_patterns,
+           ARRAY(SELECT ciem.gcp_deny_permission_pattern(p.permission) FROM unnest(r.exception_permissions) p(permission)) AS exception_patterns
+      FROM targets t
+      JOIN ciem.gcp_deny_rules r ON r.attachment_point = ANY (t.ancestors)
 ),
-rule_matches AS (
-    SELECT q.account_id, q.identity_id, q.permission, r.rule_id, r.policy_name, r.rule_index, r.attachment_point, r.condition,
+-- Whether each rule names each member, decided once per member rather than per permission.
+member_rules AS (
+    SELECT q.account_id, q.identity_id, r.rule_id, r.policy_name, r.rule_index, r.attachment_point, r.condition,
+           r.denied_patterns, r.exception_patterns,
            EXISTS (SELECT 1 FROM unnest(r.denied_principals) d(principal)
                     WHERE ciem.gcp_deny_principal_matches(d.principal, q.identity_id, q.identity_type, q.address)) AS names_member,
            EXISTS (SELECT 1 FROM unnest(r.exception_principals) e(principal)
@@ -804,14 +820,24 @@ rule_matches AS (
                     WHERE ciem.gcp_deny_principal_by_membership(d.principal, q.identity_type)) AS may_name_by_membership,
            EXISTS (SELECT 1 FROM unnest(r.exception_principals) e(principal)
                     WHERE ciem.gcp_deny_principal_by_membership(e.principal, q.identity_type)) AS may_except_by_membership
-      FROM requests q
-      JOIN ciem.gcp_deny_rules r ON r.attachment_point = ANY (q.ancestors)
-     WHERE EXISTS (SELECT 1 FROM unnest(r.denied_permissions) d(permission)
-                    WHERE q.permission LIKE ciem.gcp_deny_permission_pattern(d.permission))
-       AND NOT EXISTS (SELECT 1 FROM unnest(r.exception_permissions) e(permission)
-                        WHERE q.permission LIKE ciem.gcp_deny_permission_pattern(e.permission))
+      FROM (SELECT DISTINCT g.account_id, g.identity_id, g.identity_type, g.address
+              FROM ciem.gcp_target_grants g
+             WHERE g.account_id IN (SELECT r.account_id FROM target_rules r)) q
+      JOIN target_rules r ON r.account_id = q.account_id
 ),
-denies AS (
+-- The rules that apply to a member or might through group membership, on each permission of
+-- the member that the rule's permissions cover.
+rule_matches AS (
+    SELECT DISTINCT m.account_id, m.identity_id, rp.permission, m.rule_id, m.policy_name, m.rule_index, m.attachment_point,
+           m.condition, m.names_member, m.excepts_member, m.may_name_by_membership, m.may_except_by_membership
+      FROM member_rules m
+      JOIN ciem.gcp_target_grants g ON g.account_id = m.account_id AND g.identity_id = m.identity_id
+      JOIN ciem.gcp_role_permissions rp ON rp.role_id = g.role_id
+     WHERE ((m.names_member AND NOT m.excepts_member) OR (NOT m.names_member AND m.may_name_by_membership))
+       AND EXISTS (SELECT 1 FROM unnest(m.denied_patterns) d(pattern) WHERE rp.permission LIKE d.pattern)
+       AND NOT EXISTS (SELECT 1 FROM unnest(m.exception_patterns) e(pattern) WHERE rp.permission LIKE e.pattern)
+),
+outcomes AS (
     SELECT m.account_id, m.identity_id, m.permission,
            bool_or(m.names_member AND NOT m.excepts_member AND m.condition IS NULL) AS denied,
            bool_or(m.names_member AND NOT m.excepts_member AND m.condition IS NOT NULL) AS conditionally_denied,
@@ -827,10 +853,41 @@ denies AS (
       FROM rule_matches m
      GROUP BY m.account_id, m.identity_id, m.permission
 )
+SELECT o.account_id, o.identity_id, o.permission, o.denied, o.conditionally_denied,
+       coalesce(o.denied_by, '[]'::jsonb) AS denied_by,
+       coalesce(o.membership_dependent, '[]'::jsonb) AS membership_dependent
+  FROM outcomes o
+ WHERE o.denied_by IS NOT NULL OR o.membership_dependent IS NOT NULL
+WITH NO DATA;
+
+CREATE UNIQUE INDEX gcp_deny_decisions_key ON ciem.gcp_deny_decisions (account_id, identity_id, permission);
+
+COMMENT ON MATERIALIZED VIEW ciem.gcp_deny_decisions IS
+    'One row per project, member and permission that a deny rule denies (denied), denies under its condition (conditionally_denied), or may deny depending on group membership the data cannot show (membership_dependent).';
+
+-- The deny policies without rules above each project a grant reaches.
+CREATE VIEW ciem.gcp_unread_deny_policies_by_account AS
+SELECT t.account_id, array_agg(DISTINCT u.policy_name ORDER BY u.policy_name) AS policy_names
+  FROM (SELECT DISTINCT g.account_id, g.ancestors FROM ciem.gcp_target_grants g) t
+  JOIN ciem.gcp_unread_deny_policies u ON u.attachment_point = ANY (t.ancestors)
+ GROUP BY t.account_id;
+
+COMMENT ON VIEW ciem.gcp_unread_deny_policies_by_account IS
+    'One row per project with a deny policy above it whose rules are not in the data.';
+
+-- The decision for every member, permission and scope of a grant, in every project the grant
+-- reaches. IAM checks deny policies first ("Deny policies", policy evaluation):
+--   denied       a deny rule without condition names the member and the permission;
+--   conditional  the grants are all conditional, or a conditional deny rule applies;
+--   allowed      otherwise.
+-- A view, because the expansion into permissions is the size of every grant times its role's
+-- permissions; a filter on identity_id, account_id or permission reaches the grant and role
+-- tables through their indexes. Roles the data cannot expand add nothing (ciem.gcp_unexpanded_grants).
+CREATE VIEW ciem.gcp_effective_permissions AS
 SELECT 'gcp'::text AS cloud,
        g.account_id,
        g.identity_id,
-       g.permission,
+       rp.permission,
        g.scope_type,
        g.scope,
        CASE WHEN coalesce(d.denied, false) THEN 'denied'
@@ -841,27 +898,23 @@ SELECT 'gcp'::text AS cloud,
        g.identity_type,
        coalesce(d.denied_by, '[]'::jsonb) AS denied_by,
        coalesce(d.membership_dependent, '[]'::jsonb) AS membership_dependent_denies,
-       coalesce((SELECT array_agg(u.policy_name ORDER BY u.policy_name)
-                   FROM ciem.gcp_unread_deny_policies u
-                  WHERE u.attachment_point = ANY (g.ancestors)), '{}'::text[]) AS unread_deny_policies
-  FROM grants g
-  LEFT JOIN denies d ON d.account_id = g.account_id AND d.identity_id = g.identity_id AND d.permission = g.permission
- GROUP BY g.account_id, g.identity_id, g.identity_type, g.permission, g.scope_type, g.scope, g.ancestors,
-          d.denied, d.conditionally_denied, d.denied_by, d.membership_dependent
-WITH NO DATA;
+       coalesce(u.policy_names, '{}'::text[]) AS unread_deny_policies
+  FROM ciem.gcp_target_grants g
+  JOIN ciem.gcp_role_permissions rp ON rp.role_id = g.role_id
+  LEFT JOIN ciem.gcp_deny_decisions d ON d.account_id = g.account_id AND d.identity_id = g.identity_id AND d.permission = rp.permission
+  LEFT JOIN ciem.gcp_unread_deny_policies_by_account u ON u.account_id = g.account_id
+ GROUP BY g.account_id, g.identity_id, g.identity_type, rp.permission, g.scope_type, g.scope,
+          d.denied, d.conditionally_denied, d.denied_by, d.membership_dependent, u.policy_names;
 
-CREATE UNIQUE INDEX gcp_effective_permissions_key ON ciem.gcp_effective_permissions (account_id, identity_id, permission, scope);
-CREATE INDEX gcp_effective_permissions_identity ON ciem.gcp_effective_permissions (identity_id);
-CREATE INDEX gcp_effective_permissions_permission ON ciem.gcp_effective_permissions (permission);
-
-COMMENT ON MATERIALIZED VIEW ciem.gcp_effective_permissions IS
+COMMENT ON VIEW ciem.gcp_effective_permissions IS
     'One row per project (account_id), member, IAM permission and scope of the grant: decision allowed, conditional or denied after deny policies; granted_by lists role, binding and condition; denied_by the deny rules that apply; membership_dependent_denies the rules that apply only if the member is (or is not) in a group, which the data cannot show; unread_deny_policies deny policies whose rules are missing.';
 
 INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
     (650, 'gcp_resource_ancestry'),
     (655, 'gcp_policy_members'),
     (660, 'gcp_role_permissions'),
-    (670, 'gcp_effective_permissions');
+    (665, 'gcp_target_grants'),
+    (670, 'gcp_deny_decisions');
 
 -- 9. Cross-boundary trust.
 
@@ -1116,13 +1169,14 @@ WITH holders AS (
       FROM ciem.gcp_effective_permissions e
       JOIN ciem.gcp_impersonation_permissions i ON i.permission = e.permission
      WHERE e.decision <> 'denied'
+       -- A constant list lets the filter reach the role permissions through their index.
+       AND e.permission = ANY (ARRAY(SELECT p.permission FROM ciem.gcp_impersonation_permissions p))
      GROUP BY e.account_id, e.identity_id, e.identity_type
 ),
 owners AS (
-    SELECT DISTINCT t.account_id, m.member
-      FROM ciem.gcp_policy_members m
-      JOIN ciem.gcp_grant_targets t ON t.scope = m.scope
-     WHERE m.role_id = 'roles/owner' AND m.condition IS NULL AND NOT m.is_deleted
+    SELECT DISTINCT g.account_id, g.identity_id AS member
+      FROM ciem.gcp_target_grants g
+     WHERE g.role_id = 'roles/owner' AND g.condition IS NULL
 ),
 project_accounts AS (
     SELECT s.project_id, 'serviceAccount:' || s.email AS identity_id
