@@ -2,22 +2,23 @@
 -- scope, effective permissions with deny policies, findings, cross-boundary trust and the IAM
 -- section of the CIS Google Cloud Platform Foundation Benchmark v3.0.0.
 --
--- Tables and columns follow CloudQuery's GCP source plugin (tree 88fe91feeb, 2024-03-04, the
--- last open tree; gcp_iam_predefined_roles from tree 0c6783f171). Two tables are OpenCIEM's own:
+-- Tables and columns follow CloudQuery's GCP source plugin: tree 88fe91feeb (2024-03-04), the
+-- last open tree, and tree 0c6783f171 for gcp_iam_predefined_roles. Two tables are OpenCIEM's own:
 -- gcp_resourcemanager_folder_policies and gcp_resourcemanager_organization_policies, because
 -- CloudQuery calls GetIamPolicy on projects only. `openciem import gcp-iam-policy` fills them.
 --
 -- Google Cloud behaviour used below (Google Cloud documentation):
---   * IAM overview, Policy reference: a binding grants one role to its members; member strings
+--   * IAM Policy reference, Binding: a binding grants one role to its members. Member strings
 --     are user:, group:, serviceAccount:, domain:, allUsers, allAuthenticatedUsers, deleted:...,
---     principal:// and principalSet://. Roles bound on a folder or organisation apply to every
---     project below it.
+--     principal:// and principalSet://. "Deny policies, like allow policies, are inherited through
+--     the resource hierarchy" (Deny policies), so a folder or organisation binding applies to
+--     every project below it.
 --   * Conditions overview: a binding with a condition grants its role only while the condition
 --     is true.
---   * Deny policies: IAM checks deny policies before allow policies; a deny rule applies to its
+--   * Deny policies: IAM checks deny policies before allow policies. A deny rule applies to its
 --     deniedPrincipals except its exceptionPrincipals, for its deniedPermissions except its
---     exceptionPermissions, on the attachment point and everything below it; a rule with a
---     denialCondition applies when the condition is true or cannot be evaluated.
+--     exceptionPermissions, on the attachment point and everything below it. In the IAM v2 API
+--     reference (DenyRule), a rule with a denialCondition applies when the condition is true.
 --   * Roles for managing and impersonating service accounts: actAs, getAccessToken, signBlob,
 --     signJwt, getOpenIdToken, implicitDelegation and serviceAccountKeys.create granted on a
 --     project reach every service account of the project.
@@ -143,7 +144,7 @@ SELECT ciem.bind_sources(ciem.source_schema());
 
 -- 2. Settings and reference data.
 
--- The benchmark fixes 90 days for 1.7; the rotation finding has its own setting.
+-- The benchmark fixes 90 days for 1.7, so the rotation finding has a setting of its own.
 INSERT INTO ciem.settings (key, value, description) VALUES
     ('gcp_key_rotation_days', '90', 'A user-managed service-account key created this many days ago or more is past its rotation age.'),
     ('cis_gcp_key_rotation_days', '90', 'CIS GCP 1.7: a user-managed service-account key created this many days ago or more fails (90 in the benchmark).');
@@ -158,8 +159,8 @@ CREATE TABLE ciem.gcp_known_domains (
     added_at        timestamptz NOT NULL DEFAULT now()
 );
 
--- One row per domain and organisation; the expression keeps a second organisation-less row out
--- on PostgreSQL 14, which lacks UNIQUE NULLS NOT DISTINCT.
+-- One row per domain and organisation. The expression keeps out a second row without an
+-- organisation on PostgreSQL 14, which lacks UNIQUE NULLS NOT DISTINCT.
 CREATE UNIQUE INDEX gcp_known_domains_key ON ciem.gcp_known_domains (domain, coalesce(organization_id, ''));
 
 COMMENT ON TABLE ciem.gcp_known_domains IS
@@ -176,9 +177,9 @@ COMMENT ON TABLE ciem.gcp_consumer_domains IS
 
 INSERT INTO ciem.gcp_consumer_domains (domain) VALUES ('gmail.com'), ('googlemail.com');
 
--- Deny policies name permissions as SERVICE_FQDN/RESOURCE.ACTION. "Permissions supported in deny
--- policies" says SERVICE_FQDN is usually the v1 service id followed by .googleapis.com, and lists
--- the exceptions; these are the exceptions OpenCIEM knows.
+-- Deny policies name permissions as SERVICE_FQDN/RESOURCE.ACTION. In "Permissions supported in
+-- deny policies", SERVICE_FQDN is usually the v1 service id followed by .googleapis.com, and the
+-- page lists the exceptions. These rows are the exceptions OpenCIEM knows.
 CREATE TABLE ciem.gcp_deny_permission_services (
     service_fqdn text PRIMARY KEY,
     iam_service  text NOT NULL
@@ -262,7 +263,7 @@ AS $$
 $$;
 
 -- The email address of a user, group or service-account member, or the domain of a domain:
--- member, in lower case because Google account addresses are case-insensitive; NULL otherwise.
+-- member, in lower case because Google account addresses are case-insensitive. NULL otherwise.
 CREATE FUNCTION ciem.gcp_member_address(member text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
 AS $$
@@ -285,7 +286,7 @@ $$;
 -- Google APIs Service Agent PROJECT_NUMBER@cloudservices.gserviceaccount.com, and the gcp-sa-*
 -- and system.gserviceaccount.com domains. A service account that a project lists is user-managed
 -- whatever its name, so callers also check gcp_iam_service_accounts.
--- NOTE: Google says the address format of service agents may change; an agent of a new format
+-- NOTE: Google warns that the address format of service agents may change, so an agent of a new format
 -- reads as a user-managed service account.
 CREATE FUNCTION ciem.gcp_is_service_agent(address text) RETURNS boolean
 LANGUAGE sql IMMUTABLE
@@ -406,7 +407,7 @@ COMMENT ON VIEW ciem.gcp_resource_nodes IS
     'One row per Google Cloud project, folder and organisation known to the data, with its parent (NULL when unknown or for an organisation).';
 
 -- Each node with its ancestors, itself first and its organisation last when the hierarchy is
--- synced. The depth limit stops a cycle in inconsistent data; Google allows ten folder levels.
+-- synced. The depth limit stops a cycle in inconsistent data, as Google allows ten folder levels.
 -- Materialised because most GCP relations join it and the recursion is costly to plan and run.
 CREATE MATERIALIZED VIEW ciem.gcp_resource_ancestry AS
 WITH RECURSIVE nodes AS (
@@ -465,7 +466,7 @@ COMMENT ON VIEW ciem.gcp_organization_domains IS
 
 -- One row per member of each binding. grant_id names the binding as bindings[N] of the policy
 -- that `gcloud ... get-iam-policy --format=json` prints (N counts from 0). A binding condition
--- without an expression is no condition. Materialised because every GCP rule reads it; IAM
+-- without an expression is no condition. Materialised because every GCP rule reads it. IAM
 -- keeps the members of a binding unique, and DISTINCT ON keeps malformed data from breaking the
 -- unique index.
 CREATE MATERIALIZED VIEW ciem.gcp_policy_members AS
@@ -499,10 +500,10 @@ COMMENT ON MATERIALIZED VIEW ciem.gcp_policy_members IS
     'One row per member of each binding of a project, folder or organisation allow policy: the role, the member with its type and lower-case address, whether IAM marks it deleted, and the binding condition (NULL when none).';
 
 -- Predefined roles (listed once per project by CloudQuery, so the newest copy wins) and custom
--- roles. A deleted custom role, or one at stage DISABLED, grants nothing: the IAM reference says
--- a DISABLED role "will not contribute permissions to any principals it is granted to", and
--- bindings to a deleted custom role stay in policies without effect ("Create and manage custom
--- roles").
+-- roles. A deleted custom role, or one at stage DISABLED, grants nothing. The IAM REST reference
+-- states that a DISABLED role "will not contribute permissions to any principals it is granted to", and
+-- that existing bindings to a deleted custom role "are not changed, but they have no effect"
+-- (roles.delete).
 CREATE VIEW ciem.gcp_roles AS
 WITH predefined AS (
     SELECT DISTINCT ON (r.name) r.name, r.title, r.description, r.included_permissions, r.stage, r.deleted
@@ -526,7 +527,7 @@ SELECT r.name AS role_id,
        r.description,
        CASE WHEN r.name LIKE 'projects/%' THEN 'project_custom'
             WHEN r.name LIKE 'organizations/%' THEN 'organization_custom'
-            WHEN r.name IN ('roles/owner', 'roles/editor', 'roles/viewer') THEN 'basic'
+            WHEN r.name IN ('roles/owner', 'roles/editor', 'roles/viewer', 'roles/admin', 'roles/writer', 'roles/reader') THEN 'basic'
             ELSE 'predefined' END AS role_kind,
        ciem.gcp_text_list(r.included_permissions) AS permissions,
        r.stage,
@@ -537,7 +538,7 @@ SELECT r.name AS role_id,
 COMMENT ON VIEW ciem.gcp_roles IS
     'One row per IAM role whose definition is in the data: predefined and basic roles from gcp_iam_predefined_roles, custom roles from gcp_iam_roles. grants_permissions is false for deleted roles and roles at stage DISABLED.';
 
--- Role permissions, materialised because the predefined catalogue holds hundreds of thousands of
+-- Role permissions, materialised because the predefined catalogue contains hundreds of thousands of
 -- role and permission pairs and every effective-permission refresh reads them.
 CREATE MATERIALIZED VIEW ciem.gcp_role_permissions AS
 SELECT DISTINCT r.role_id, p.permission
@@ -614,7 +615,7 @@ SELECT 'gcp',
 COMMENT ON VIEW ciem.gcp_identities IS
     'One row per Google Cloud identity in the columns of ciem.identities: the service accounts of each project, and each member of a project, folder or organisation binding (account_id is the project id, or folders/N or organizations/N). identity_id is the member string as IAM writes it; deleted members keep IAM''s deleted: form and "(deleted)" in display_name; is_service_linked marks Google''s service agents. CloudQuery syncs no creation or last-use times for these identities.';
 
--- One row per identity, role and binding at the scope of the binding. via says how the grant
+-- One row per identity, role and binding at the scope of the binding. via names how the grant
 -- reaches people: through a group, a whole domain, the public, or directly.
 CREATE VIEW ciem.gcp_identity_grants AS
 SELECT 'gcp'::text AS cloud,
@@ -699,8 +700,9 @@ COMMENT ON VIEW ciem.gcp_unread_deny_policies IS
 
 -- A deny-policy permission (SERVICE_FQDN/RESOURCE.ACTION) as a LIKE pattern over IAM v1
 -- permission names (service.resource.action). "Permissions supported in deny policies": the
--- service part is usually the v1 service id followed by .googleapis.com. A "*" in the name
--- matches any characters, which covers the deny overview's permission groups.
+-- service part is usually the v1 service id followed by .googleapis.com.
+-- NOTE: a "*" in the name is read as any characters. Which wildcard forms Google accepts in deny
+-- policies was not checked against its documentation.
 CREATE FUNCTION ciem.gcp_deny_permission_pattern(permission text) RETURNS text
 LANGUAGE sql STABLE STRICT
 AS $$
@@ -716,7 +718,7 @@ $$;
 
 -- Whether a deny-rule principal identifier names a member ("Deny policies", principal
 -- identifiers). principalSet://goog/public:all names everyone. A group identifier names that
--- group: member only, because who belongs to a group is not in the data; the caller reports
+-- group: member only, because who belongs to a group is not in the data. The caller reports
 -- rules that depend on membership. Federated principal:// and principalSet:// identifiers are
 -- written the same way in allow and deny policies.
 CREATE FUNCTION ciem.gcp_deny_principal_matches(principal text, member text, member_type text, address text) RETURNS boolean
@@ -753,7 +755,7 @@ $$;
 -- 8. Effective permissions.
 
 -- Where each grant applies: a grant on a project applies to that project, and a grant on a
--- folder or organisation to every project below it (IAM overview, policy inheritance). A folder or
+-- folder or organisation to every project below it (allow policies are inherited). A folder or
 -- organisation without a known project below it is its own target, so its grants still show.
 CREATE VIEW ciem.gcp_grant_targets AS
 WITH scopes AS (
@@ -1039,32 +1041,50 @@ SELECT 'gcp'::text AS cloud,
 COMMENT ON VIEW ciem.gcp_cross_boundary_trust IS
     'One row per project, folder or organisation (account_id) and bound member from outside it: service accounts of other projects (same_organization or external), users, groups and domains outside the organisation''s domains (external, or unknown_domain without domain data), Google service agents (google_managed), identity pool principals (federated) and allUsers / allAuthenticatedUsers (public). evidence lists the grants and where the member comes from.';
 
--- 10. Findings. Each view has the columns ciem.refresh_findings() reads. identity_arn holds the
+-- 10. Findings. Each view has the columns ciem.refresh_findings() reads. identity_arn contains the
 -- member string. Findings about a Google service agent, which the customer cannot change, are
 -- kept at severity info with user_changeable false.
 
--- The basic roles ("IAM overview", basic roles): Owner can do everything in the project,
--- including changing its IAM policy; Editor can change almost every resource.
+-- The basic roles ("Roles overview", basic roles): Owner has every Editor permission and manages
+-- roles and permissions. Editor adds to Viewer the permissions that change state, such as
+-- creating and deleting resources. "Google Cloud roles and permissions" lists roles/admin and
+-- roles/writer next to them as the newer basic roles and marks Owner and Editor legacy, so those
+-- count as well.
+CREATE TABLE ciem.gcp_basic_roles (
+    role_id  text PRIMARY KEY,
+    category text NOT NULL REFERENCES ciem.finding_categories
+);
+
+COMMENT ON TABLE ciem.gcp_basic_roles IS
+    'The basic roles that are findings: admin_equivalent for the roles that manage IAM, infrastructure_modification for the roles that change resources.';
+
+INSERT INTO ciem.gcp_basic_roles (role_id, category) VALUES
+    ('roles/owner', 'admin_equivalent'),
+    ('roles/admin', 'admin_equivalent'),
+    ('roles/editor', 'infrastructure_modification'),
+    ('roles/writer', 'infrastructure_modification');
+
 CREATE VIEW ciem.gcp_basic_role_findings AS
 WITH holders AS (
-    SELECT g.account_id, g.identity_id, g.identity_type, g.role_id, g.scope_type, g.scope, g.via,
+    SELECT g.account_id, g.identity_id, g.identity_type, g.role_id, b.category, g.scope_type, g.scope, g.via,
            g.identity_type = 'service_account' AND ciem.gcp_is_service_agent(ciem.gcp_member_address(g.identity_id))
                AND ciem.gcp_member_address(g.identity_id) NOT IN (SELECT lower(s.email) FROM ciem.stg_gcp_iam_service_accounts s WHERE s.email IS NOT NULL)
                AS is_agent,
            bool_and(g.is_conditional) AS conditional,
            jsonb_agg(jsonb_build_object('grant_id', g.grant_id, 'condition', g.condition) ORDER BY g.grant_id) AS grants
       FROM ciem.gcp_identity_grants g
-     WHERE g.role_id IN ('roles/owner', 'roles/editor') AND g.identity_id NOT LIKE 'deleted:%'
-     GROUP BY g.account_id, g.identity_id, g.identity_type, g.role_id, g.scope_type, g.scope, g.via
+      JOIN ciem.gcp_basic_roles b ON b.role_id = g.role_id
+     WHERE g.identity_id NOT LIKE 'deleted:%'
+     GROUP BY g.account_id, g.identity_id, g.identity_type, g.role_id, b.category, g.scope_type, g.scope, g.via
 )
 SELECT 'gcp'::text AS cloud,
        h.account_id,
        h.identity_id AS identity_arn,
        h.identity_type,
-       CASE WHEN h.role_id = 'roles/owner' THEN 'admin_equivalent' ELSE 'infrastructure_modification' END AS category,
+       h.category,
        CASE WHEN h.is_agent THEN 'info'
-            WHEN h.role_id = 'roles/owner' AND NOT h.conditional THEN 'critical'
-            WHEN h.role_id = 'roles/owner' OR NOT h.conditional THEN 'high'
+            WHEN h.category = 'admin_equivalent' AND NOT h.conditional THEN 'critical'
+            WHEN h.category = 'admin_equivalent' OR NOT h.conditional THEN 'high'
             ELSE 'medium' END AS severity,
        format('Holds the basic role %s on %s%s', h.role_id, h.scope, CASE WHEN h.conditional THEN ' under a condition' ELSE '' END) AS title,
        format('%s@%s', h.role_id, h.scope) AS finding_key,
@@ -1073,10 +1093,10 @@ SELECT 'gcp'::text AS cloud,
   FROM holders h;
 
 COMMENT ON VIEW ciem.gcp_basic_role_findings IS
-    'Findings for holders of the basic roles: roles/owner (admin_equivalent) and roles/editor (infrastructure_modification) on a project, folder or organisation.';
+    'Findings for holders of the basic roles of ciem.gcp_basic_roles on a project, folder or organisation: roles/owner and roles/admin (admin_equivalent), roles/editor and roles/writer (infrastructure_modification).';
 
--- allUsers is anyone on the internet, signed in or not; allAuthenticatedUsers is anyone with a
--- Google account ("IAM overview", principal types).
+-- allUsers is anyone on the internet, signed in or not. allAuthenticatedUsers is anyone signed in
+-- with a Google account or a service account (IAM Policy reference, Binding.members).
 CREATE VIEW ciem.gcp_public_member_findings AS
 WITH grants AS (
     SELECT g.account_id, g.identity_id, g.role_id, g.scope_type, g.scope,
@@ -1098,7 +1118,7 @@ SELECT 'gcp'::text AS cloud,
        format('%s@%s', g.role_id, g.scope) AS finding_key,
        jsonb_build_object('member', g.identity_id,
                           'audience', CASE WHEN g.identity_id = 'allUsers' THEN 'anyone on the internet, signed in or not'
-                                           ELSE 'anyone signed in with a Google account' END,
+                                           ELSE 'anyone signed in with a Google account or a service account' END,
                           'role', g.role_id, 'scope_type', g.scope_type, 'scope', g.scope,
                           'conditional', g.conditional, 'grants', g.grants, 'user_changeable', true) AS evidence
   FROM grants g;
@@ -1107,7 +1127,7 @@ COMMENT ON VIEW ciem.gcp_public_member_findings IS
     'Findings of category public_trust for every role granted to allUsers or allAuthenticatedUsers on a project, folder or organisation.';
 
 -- The service accounts with their user-managed keys. CloudQuery's own SQL joins keys on project
--- and service_account_unique_id; _cq_parent_id links them as well.
+-- and service_account_unique_id, and _cq_parent_id links them as well.
 CREATE VIEW ciem.gcp_service_account_keys AS
 SELECT k.project_id,
        'serviceAccount:' || s.email AS identity_id,
@@ -1129,8 +1149,8 @@ SELECT k.project_id,
 COMMENT ON VIEW ciem.gcp_service_account_keys IS
     'One row per service-account key with its service account: key_type USER_MANAGED or SYSTEM_MANAGED, created_at (validAfterTime) and expires_at (validBeforeTime). CloudQuery syncs no last-use time for keys.';
 
--- User-managed keys past their rotation age. Google keeps no expiry on them by default (they are
--- valid for ten years, CIS GCP 1.4), and the data has no last-use time, so age is what is judged.
+-- User-managed keys past their rotation age. They stay valid for ten years (CIS GCP 1.4
+-- rationale), and the data has no last-use time, so age is what is judged.
 CREATE VIEW ciem.gcp_key_rotation_findings AS
 SELECT 'gcp'::text AS cloud,
        k.project_id AS account_id,
@@ -1156,9 +1176,10 @@ COMMENT ON VIEW ciem.gcp_key_rotation_findings IS
     'Findings of category unused_credential for enabled, unexpired user-managed service-account keys created gcp_key_rotation_days or more ago.';
 
 -- Principals allowed to act as or mint credentials for the service accounts of a project
--- ("Roles for managing and impersonating service accounts"). Holders of roles/owner without a
--- condition are already admin-equivalent and are left out, as the AWS escalation rule leaves out
--- admin-equivalent principals. Critical when a reachable service account holds roles/owner.
+-- ("Roles for managing and impersonating service accounts"). Holders of roles/owner or
+-- roles/admin without a condition are already admin-equivalent and are left out, as the AWS
+-- escalation rule leaves out admin-equivalent principals. Critical when a reachable service
+-- account has one of those roles.
 CREATE VIEW ciem.gcp_impersonation_findings AS
 WITH holders AS (
     SELECT e.account_id, e.identity_id, e.identity_type,
@@ -1176,7 +1197,8 @@ WITH holders AS (
 owners AS (
     SELECT DISTINCT g.account_id, g.identity_id AS member
       FROM ciem.gcp_target_grants g
-     WHERE g.role_id = 'roles/owner' AND g.condition IS NULL
+     WHERE g.condition IS NULL
+       AND g.role_id IN (SELECT b.role_id FROM ciem.gcp_basic_roles b WHERE b.category = 'admin_equivalent')
 ),
 project_accounts AS (
     SELECT s.project_id, 'serviceAccount:' || s.email AS identity_id
@@ -1218,7 +1240,7 @@ SELECT 'gcp'::text AS cloud,
   FROM judged j;
 
 COMMENT ON VIEW ciem.gcp_impersonation_findings IS
-    'Findings of category privilege_escalation for members allowed (or conditionally allowed) to act as, sign for, or create keys or tokens of the service accounts of a project; critical when one of those service accounts holds roles/owner.';
+    'Findings of category privilege_escalation for members allowed (or conditionally allowed) to act as, sign for, or create keys or tokens of the service accounts of a project; critical when one of those service accounts holds roles/owner or roles/admin.';
 
 -- Inactive identities the data can show: service accounts that are disabled but still hold
 -- roles, and members of deleted accounts that bindings still name. CloudQuery syncs no sign-in or
@@ -1275,7 +1297,7 @@ SELECT t.cloud,
        'cross_account_trust'::text AS category,
        CASE WHEN t.classification = 'same_organization' THEN 'low'
             WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(t.evidence -> 'grants') g
-                          WHERE g ->> 'role' IN ('roles/owner', 'roles/editor') OR g ->> 'role' ~ '[Aa]dmin$') THEN 'high'
+                          WHERE g ->> 'role' IN (SELECT b.role_id FROM ciem.gcp_basic_roles b) OR g ->> 'role' ~ '[Aa]dmin$') THEN 'high'
             ELSE 'medium' END AS severity,
        CASE t.classification
            WHEN 'same_organization' THEN format('Service account of %s holds roles on %s', t.trusted_from, t.account_id)
@@ -1292,7 +1314,7 @@ COMMENT ON VIEW ciem.gcp_cross_boundary_findings IS
     'Findings of category cross_account_trust: service accounts of other projects and users, groups or domains outside the organisation''s domains that hold roles; high when a role is basic or an admin role.';
 
 INSERT INTO ciem.finding_sources (source_name, relation, description) VALUES
-    ('gcp_basic_roles', 'ciem.gcp_basic_role_findings', 'Google Cloud members holding the basic roles roles/owner or roles/editor.'),
+    ('gcp_basic_roles', 'ciem.gcp_basic_role_findings', 'Google Cloud members holding the basic roles roles/owner, roles/admin, roles/editor or roles/writer.'),
     ('gcp_public_members', 'ciem.gcp_public_member_findings', 'Google Cloud roles granted to allUsers or allAuthenticatedUsers.'),
     ('gcp_key_rotation', 'ciem.gcp_key_rotation_findings', 'User-managed service-account keys older than gcp_key_rotation_days.'),
     ('gcp_impersonation', 'ciem.gcp_impersonation_findings', 'Google Cloud members able to impersonate, sign for or create keys of service accounts.'),

@@ -7,10 +7,10 @@ import { gcpRowId, writeGcpRows, type GcpRows } from '../import/gcp/write';
  * The Google Cloud part of the demo organisation: one organisation (example.com) with a
  * production folder and three projects, written into CloudQuery's GCP tables. The data triggers
  * every GCP rule:
- * - acme-prod: an owner, a developers group with Editor, an owner service account with an old
- *   key, a user with Token Creator (impersonation), a conditional Service Account User, a service
- *   agent, a sibling project's service account, a deleted user, and a deny policy that protects
- *   the project from deletion except for gcp-admins.
+ * - acme-prod: an owner, a developers group with Editor and an owner service account with an old
+ *   key. A user has Token Creator (impersonation) and another a conditional Service Account User.
+ *   A service agent, a sibling project's service account and a deleted user are bound, and a deny
+ *   policy protects the project from deletion except for gcp-admins.
  * - acme-data: allUsers on reports, a contractor of another domain, a disabled service account,
  *   the separations of duties CIS 1.8 and 1.11 ask for broken, and a deny policy listed without
  *   its rules.
@@ -25,38 +25,58 @@ export const gcpDemoProjects = {
 export const gcpDemoOrganization = { number: '100200300400', domain: 'example.com', customerId: 'C01demo7x' };
 
 const productionFolder = '500600700800';
-const projectNumbers: Record<string, string> = { 'acme-prod': '410000000001', 'acme-data': '410000000002', 'acme-sandbox': '410000000003' };
+const projectNumbers: Record<string, string> = {
+  'acme-prod': '410000000001',
+  'acme-data': '410000000002',
+  'acme-sandbox': '410000000003',
+};
 
 // Each predefined role with a handful of its permissions; Google's roles hold many more.
 // NOTE: the demo catalogue is abridged, so effective permissions of the demo are a sample.
+// Owner has every Editor permission and manages roles and permissions ("Roles overview").
+const editorPermissions = [
+  'resourcemanager.projects.get',
+  'iam.serviceAccounts.actAs',
+  'iam.serviceAccountKeys.create',
+  'compute.instances.create',
+  'compute.instances.delete',
+  'storage.buckets.create',
+  'storage.buckets.delete',
+  'storage.objects.get',
+  'bigquery.datasets.create',
+  'bigquery.tables.getData',
+];
+
 const predefinedRoles: Record<string, { title: string; permissions: string[] }> = {
   'roles/owner': {
     title: 'Owner',
     permissions: [
-      'resourcemanager.projects.get', 'resourcemanager.projects.delete', 'resourcemanager.projects.getIamPolicy',
-      'resourcemanager.projects.setIamPolicy', 'iam.serviceAccounts.actAs', 'iam.serviceAccounts.getAccessToken',
-      'iam.serviceAccountKeys.create', 'compute.instances.create', 'compute.instances.delete', 'storage.buckets.create',
-      'storage.buckets.delete', 'storage.objects.get', 'bigquery.datasets.create', 'bigquery.tables.getData',
+      ...editorPermissions,
+      'resourcemanager.projects.delete',
+      'resourcemanager.projects.getIamPolicy',
+      'resourcemanager.projects.setIamPolicy',
+      'iam.serviceAccounts.getAccessToken',
     ],
   },
-  'roles/editor': {
-    title: 'Editor',
-    permissions: [
-      'resourcemanager.projects.get', 'iam.serviceAccounts.actAs', 'iam.serviceAccountKeys.create', 'compute.instances.create',
-      'compute.instances.delete', 'storage.buckets.create', 'storage.buckets.delete', 'storage.objects.get',
-      'bigquery.datasets.create', 'bigquery.tables.getData',
-    ],
-  },
+  'roles/editor': { title: 'Editor', permissions: editorPermissions },
   'roles/viewer': {
     title: 'Viewer',
-    permissions: ['resourcemanager.projects.get', 'compute.instances.list', 'storage.buckets.list', 'bigquery.datasets.get'],
+    permissions: [
+      'resourcemanager.projects.get',
+      'compute.instances.list',
+      'storage.buckets.list',
+      'bigquery.datasets.get',
+    ],
   },
   'roles/browser': { title: 'Browser', permissions: ['resourcemanager.projects.get', 'resourcemanager.folders.get'] },
   'roles/iam.serviceAccountTokenCreator': {
     title: 'Service Account Token Creator',
     permissions: [
-      'iam.serviceAccounts.getAccessToken', 'iam.serviceAccounts.getOpenIdToken', 'iam.serviceAccounts.signBlob',
-      'iam.serviceAccounts.signJwt', 'iam.serviceAccounts.implicitDelegation',
+      'iam.serviceAccounts.getAccessToken',
+      'iam.serviceAccounts.getOpenIdToken',
+      'iam.serviceAccounts.signBlob',
+      'iam.serviceAccounts.signJwt',
+      'iam.serviceAccounts.implicitDelegation',
     ],
   },
   'roles/iam.serviceAccountUser': {
@@ -66,11 +86,18 @@ const predefinedRoles: Record<string, { title: string; permissions: string[] }> 
   'roles/iam.serviceAccountAdmin': {
     title: 'Service Account Admin',
     permissions: [
-      'iam.serviceAccounts.create', 'iam.serviceAccounts.delete', 'iam.serviceAccounts.get', 'iam.serviceAccounts.list',
-      'iam.serviceAccounts.setIamPolicy', 'iam.serviceAccounts.update',
+      'iam.serviceAccounts.create',
+      'iam.serviceAccounts.delete',
+      'iam.serviceAccounts.get',
+      'iam.serviceAccounts.list',
+      'iam.serviceAccounts.setIamPolicy',
+      'iam.serviceAccounts.update',
     ],
   },
-  'roles/storage.objectViewer': { title: 'Storage Object Viewer', permissions: ['storage.objects.get', 'storage.objects.list'] },
+  'roles/storage.objectViewer': {
+    title: 'Storage Object Viewer',
+    permissions: ['storage.objects.get', 'storage.objects.list'],
+  },
   'roles/bigquery.dataEditor': {
     title: 'BigQuery Data Editor',
     permissions: ['bigquery.tables.create', 'bigquery.tables.getData', 'bigquery.tables.updateData'],
@@ -86,7 +113,9 @@ const predefinedRoles: Record<string, { title: string; permissions: string[] }> 
   'roles/resourcemanager.organizationAdmin': {
     title: 'Organization Administrator',
     permissions: [
-      'resourcemanager.organizations.get', 'resourcemanager.organizations.setIamPolicy', 'resourcemanager.folders.list',
+      'resourcemanager.organizations.get',
+      'resourcemanager.organizations.setIamPolicy',
+      'resourcemanager.folders.list',
       'resourcemanager.projects.list',
     ],
   },
@@ -119,25 +148,41 @@ export function generateGcpDemo(asOf: Date): GcpRows {
 
   const productionBindings: Binding[] = [
     { role: 'roles/owner', members: ['user:alice.admin@example.com', `serviceAccount:${sa(production, 'terraform')}`] },
-    { role: 'roles/editor', members: ['group:developers@example.com', `serviceAccount:${sa(sandbox, 'ci-runner')}`, `serviceAccount:${projectNumbers[production]}@cloudservices.gserviceaccount.com`] },
+    {
+      role: 'roles/editor',
+      members: [
+        'group:developers@example.com',
+        `serviceAccount:${sa(sandbox, 'ci-runner')}`,
+        `serviceAccount:${projectNumbers[production]}@cloudservices.gserviceaccount.com`,
+      ],
+    },
     { role: 'roles/iam.serviceAccountTokenCreator', members: ['user:bob.sre@example.com'] },
     {
       role: 'roles/iam.serviceAccountUser',
       members: ['user:carol.release@example.com'],
       condition: { title: 'release window', expression: 'request.time.getDayOfWeek("Europe/Berlin") == 2' },
     },
-    { role: 'roles/viewer', members: ['group:security@example.com', 'deleted:user:former.employee@example.com?uid=104872930018274650123'] },
+    {
+      role: 'roles/viewer',
+      members: ['group:security@example.com', 'deleted:user:former.employee@example.com?uid=104872930018274650123'],
+    },
     { role: 'roles/storage.objectViewer', members: [`serviceAccount:${sa(production, 'web-frontend')}`] },
   ];
   const dataBindings: Binding[] = [
     { role: 'roles/storage.objectViewer', members: ['allUsers'] },
-    { role: 'roles/bigquery.dataEditor', members: [`serviceAccount:${sa(data, 'etl-runner')}`, `serviceAccount:${sa(data, 'legacy-etl')}`] },
+    {
+      role: 'roles/bigquery.dataEditor',
+      members: [`serviceAccount:${sa(data, 'etl-runner')}`, `serviceAccount:${sa(data, 'legacy-etl')}`],
+    },
     { role: `projects/${data}/roles/etlOperator`, members: ['group:analysts@example.com'] },
     { role: 'roles/viewer', members: ['user:contractor@example.net'] },
     { role: 'roles/iam.serviceAccountAdmin', members: ['user:dave.data@example.com'] },
     { role: 'roles/iam.serviceAccountUser', members: ['user:dave.data@example.com'] },
     { role: 'roles/cloudkms.admin', members: ['user:erin.keys@example.com'] },
-    { role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', members: ['user:erin.keys@example.com', `serviceAccount:${sa(data, 'etl-runner')}`] },
+    {
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      members: ['user:erin.keys@example.com', `serviceAccount:${sa(data, 'etl-runner')}`],
+    },
   ];
   const sandboxBindings: Binding[] = [
     { role: 'roles/editor', members: ['user:pat.tinkerer@gmail.com', `serviceAccount:${sa(sandbox, 'ci-runner')}`] },
@@ -187,10 +232,16 @@ export function generateGcpDemo(asOf: Date): GcpRows {
     gcp_iam_service_accounts: accounts,
     gcp_iam_service_account_keys: keys,
     gcp_iam_predefined_roles: projects.flatMap((project) =>
-      Object.entries(predefinedRoles).map(([name, definition]) => roleRow(project, name, definition.title, definition.permissions))
+      Object.entries(predefinedRoles).map(([name, definition]) =>
+        roleRow(project, name, definition.title, definition.permissions)
+      )
     ),
     gcp_iam_roles: [
-      roleRow(data, `projects/${data}/roles/etlOperator`, 'ETL Operator', ['bigquery.jobs.create', 'bigquery.tables.getData', 'storage.objects.get']),
+      roleRow(data, `projects/${data}/roles/etlOperator`, 'ETL Operator', [
+        'bigquery.jobs.create',
+        'bigquery.tables.getData',
+        'storage.objects.get',
+      ]),
     ],
     gcp_iam_deny_policies: [
       {
@@ -212,7 +263,10 @@ export function generateGcpDemo(asOf: Date): GcpRows {
               DenyRule: {
                 denied_principals: ['principalSet://goog/public:all'],
                 exception_principals: ['principalSet://goog/group/gcp-admins@example.com'],
-                denied_permissions: ['cloudresourcemanager.googleapis.com/projects.delete', 'storage.googleapis.com/buckets.delete'],
+                denied_permissions: [
+                  'cloudresourcemanager.googleapis.com/projects.delete',
+                  'storage.googleapis.com/buckets.delete',
+                ],
               },
             },
           },
@@ -255,7 +309,7 @@ export async function writeGcpDemo(client: Client, schema: string, asOf: Date): 
   await writeGcpRows(client, schema, generateGcpDemo(asOf), 'openciem-demo');
 }
 
-/** A user-managed service account; unique ids are 21 digits, as IAM's are. */
+/** Builds a user-managed service account row, with a 21-digit unique id like IAM's. */
 function serviceAccount(projectId: string, name: string, displayName: string, index: number, disabled = false): Row {
   const email = sa(projectId, name);
   const uniqueId = `10${projectNumbers[projectId]}${String(index).padStart(7, '0')}`;
@@ -287,7 +341,15 @@ function key(account: Row, id: string, type: string, created: string, expires: s
 }
 
 function roleRow(projectId: string, name: string, title: string, permissions: string[]): Row {
-  return { project_id: projectId, name, title, description: null, included_permissions: permissions, stage: 'GA', deleted: false };
+  return {
+    project_id: projectId,
+    name,
+    title,
+    description: null,
+    included_permissions: permissions,
+    stage: 'GA',
+    deleted: false,
+  };
 }
 
 function policyRow(column: string, id: string, bindings: Binding[]): Row {

@@ -1,5 +1,14 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { binding, loadGcp, organization, project, projectPolicy, serviceAccount, serviceAccountKey, serviceAccountMember } from './fixture';
+import {
+  binding,
+  loadGcp,
+  organization,
+  project,
+  projectPolicy,
+  serviceAccount,
+  serviceAccountKey,
+  serviceAccountMember,
+} from './fixture';
 import { columnsOf, findingsOf } from './queries';
 
 // CIS Google Cloud Platform Foundation Benchmark v3.0.0, section 1, as the audit procedures of
@@ -42,7 +51,10 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await loadGcp(db.client, {
     gcp_cloudresourcemanager_organizations: [organization(org, 'example.com')],
-    gcp_resourcemanager_projects: [project(good, '300000000040', `organizations/${org}`), project(bad, '300000000041', `organizations/${org}`)],
+    gcp_resourcemanager_projects: [
+      project(good, '300000000040', `organizations/${org}`),
+      project(bad, '300000000041', `organizations/${org}`),
+    ],
     gcp_iam_service_accounts: [goodAccount, keyedAccount, adminAccount],
     gcp_iam_service_account_keys: [
       serviceAccountKey(goodAccount, { id: 'google-only', ageDays: 3, type: 'SYSTEM_MANAGED' }),
@@ -87,14 +99,45 @@ test('controls list the whole section', async () => {
     [benchmark, '3.0.0']
   );
   expect(controls.rows.map((row) => row.control_id)).toEqual([
-    '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.9', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.17',
+    '1.1',
+    '1.2',
+    '1.3',
+    '1.4',
+    '1.5',
+    '1.6',
+    '1.7',
+    '1.8',
+    '1.9',
+    '1.10',
+    '1.11',
+    '1.12',
+    '1.13',
+    '1.14',
+    '1.15',
+    '1.16',
+    '1.17',
   ]);
-  expect(controls.rows.filter((row) => row.decidable).map((row) => row.control_id)).toEqual(['1.1', '1.4', '1.5', '1.6', '1.7', '1.8', '1.11']);
+  expect(controls.rows.filter((row) => row.decidable).map((row) => row.control_id)).toEqual([
+    '1.1',
+    '1.4',
+    '1.5',
+    '1.6',
+    '1.7',
+    '1.8',
+    '1.11',
+  ]);
 });
 
 test('1.1 corporate login credentials', async () => {
-  expect(await statuses('1.1', good)).toEqual({ 'user:alice@example.com': 'pass', 'user:kim@example.com': 'pass', 'user:sam@example.com': 'pass' });
-  expect(await statuses('1.1', bad)).toMatchObject({ 'user:pat@gmail.com': 'fail', 'user:partner@example.net': 'fail' });
+  expect(await statuses('1.1', good)).toEqual({
+    'user:alice@example.com': 'pass',
+    'user:kim@example.com': 'pass',
+    'user:sam@example.com': 'pass',
+  });
+  expect(await statuses('1.1', bad)).toMatchObject({
+    'user:pat@gmail.com': 'fail',
+    'user:partner@example.net': 'fail',
+  });
 });
 
 test('1.1 without organization domains', async () => {
@@ -147,8 +190,12 @@ test('1.4 is unknown without the keys table', async () => {
   const other = await createTestDatabase();
   try {
     await loadGcp(other.client, { gcp_iam_service_accounts: [serviceAccount(noKeys, 'lonely')] });
-    const result = await other.client.query("SELECT status, evidence FROM ciem.gcp_compliance_results WHERE control_id = '1.4'");
-    expect(result.rows).toEqual([{ status: 'unknown', evidence: { missing: 'gcp_iam_service_account_keys is not synced' } }]);
+    const result = await other.client.query(
+      "SELECT status, evidence FROM ciem.gcp_compliance_results WHERE control_id = '1.4'"
+    );
+    expect(result.rows).toEqual([
+      { status: 'unknown', evidence: { missing: 'gcp_iam_service_account_keys is not synced' } },
+    ]);
   } finally {
     await other.drop();
   }

@@ -21,11 +21,11 @@ import { findingsOf } from './queries';
 //     the Compute Engine default service account is PROJECT_NUMBER-compute@developer.gserviceaccount.com.
 //   Service agents (cloud.google.com/iam/docs/service-agents): Google-managed accounts that act
 //     for a service in the customer's project.
-//   Restricting identities by domain (cloud.google.com/resource-manager/docs/organization-policy/restricting-domains)
-//     and CIS GCP 1.1: principals outside the organisation's Cloud Identity or Workspace domains
-//     are outside the organisation; consumer Gmail accounts always are.
-//   Workforce identity federation: principal:// and principalSet:// members come from an
-//     external identity provider.
+//   CIS GCP 1.1 audit: no email account outside the organisation domain should be granted
+//     permissions, Google-owned service accounts excepted. Consumer Gmail accounts are never
+//     corporate credentials.
+//   IAM Policy reference, Binding.members: principal:// and principalSet:// members are
+//     identities of workforce and workload identity pools, which come from an external provider.
 
 const org = '100000000030';
 const otherOrg = '100000000031';
@@ -41,7 +41,10 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   await loadGcp(db.client, {
-    gcp_cloudresourcemanager_organizations: [organization(org, 'example.com', 'C0home'), organization(otherOrg, 'example.org', 'C0other')],
+    gcp_cloudresourcemanager_organizations: [
+      organization(org, 'example.com', 'C0home'),
+      organization(otherOrg, 'example.org', 'C0other'),
+    ],
     gcp_resourcemanager_folders: [folder(team, `organizations/${org}`, org)],
     gcp_resourcemanager_projects: [
       project(home, '300000000030', `organizations/${org}`),
@@ -55,7 +58,10 @@ beforeAll(async () => {
       serviceAccount(stranger, 'vendor-sync'),
       serviceAccount(nested, 'builder'),
     ],
-    gcp_iam_predefined_roles: [role(home, 'roles/editor', ['compute.instances.create']), role(home, 'roles/viewer', ['compute.instances.list'])],
+    gcp_iam_predefined_roles: [
+      role(home, 'roles/editor', ['compute.instances.create']),
+      role(home, 'roles/viewer', ['compute.instances.list']),
+    ],
     gcp_resourcemanager_project_policies: [
       projectPolicy(home, [
         binding('roles/viewer', [
@@ -76,9 +82,13 @@ beforeAll(async () => {
       ]),
       projectPolicy(loneProject, [binding('roles/viewer', ['user:pat@gmail.com', 'user:someone@unknown.example'])]),
     ],
-    gcp_resourcemanager_folder_policies: [folderPolicy(team, [binding('roles/viewer', [serviceAccountMember(nested, 'builder')])])],
+    gcp_resourcemanager_folder_policies: [
+      folderPolicy(team, [binding('roles/viewer', [serviceAccountMember(nested, 'builder')])]),
+    ],
   });
-  await db.client.query(`INSERT INTO ciem.gcp_known_domains (domain, organization_id) VALUES ('example.co.uk', 'organizations/${org}')`);
+  await db.client.query(
+    `INSERT INTO ciem.gcp_known_domains (domain, organization_id) VALUES ('example.co.uk', 'organizations/${org}')`
+  );
   await db.client.query('SELECT ciem.refresh()');
 }, 120_000);
 
@@ -127,9 +137,9 @@ test('service account of an unsynced project is external', async () => {
   const [row] = await trustOf(home, 'serviceAccount:unknown@cb-unsynced.iam.gserviceaccount.com');
   expect(row.classification).toBe('external');
   expect(row.evidence).toMatchObject({ home_project: 'cb-unsynced', home_in_data: false });
-  expect(await findingsOf(db.client, 'serviceAccount:unknown@cb-unsynced.iam.gserviceaccount.com', 'cross_account_trust')).toEqual([
-    expect.objectContaining({ severity: 'medium' }),
-  ]);
+  expect(
+    await findingsOf(db.client, 'serviceAccount:unknown@cb-unsynced.iam.gserviceaccount.com', 'cross_account_trust')
+  ).toEqual([expect.objectContaining({ severity: 'medium' })]);
 });
 
 test('service agent is google managed', async () => {
@@ -140,7 +150,7 @@ test('service agent is google managed', async () => {
 });
 
 test('service account below a folder is inside the folder', async () => {
-  // IAM overview: the folder contains the project, so its own service account is inside.
+  // The folder contains the project, so the project's own service account is inside it.
   expect(await trustOf(`folders/${team}`, serviceAccountMember(nested, 'builder'))).toEqual([]);
 });
 
@@ -149,12 +159,15 @@ test('user of the organization domain is inside', async () => {
 });
 
 test('user of another domain is external', async () => {
-  // Restricting identities by domain: principals of other Cloud Identity customers are outside.
+  // CIS GCP 1.1: an account of another domain is outside the organisation.
   expect(await trustOf(home, 'user:partner@example.net')).toEqual([
     expect.objectContaining({ trusted_from: 'example.net', classification: 'external' }),
   ]);
   expect(await findingsOf(db.client, 'user:partner@example.net', 'cross_account_trust')).toEqual([
-    expect.objectContaining({ severity: 'medium', title: `User of example.net, outside the organisation, holds roles on ${home}` }),
+    expect.objectContaining({
+      severity: 'medium',
+      title: `User of example.net, outside the organisation, holds roles on ${home}`,
+    }),
   ]);
 });
 
@@ -170,19 +183,27 @@ test('known secondary domain is inside', async () => {
 test('gmail account is external without organization data', async () => {
   // CIS GCP 1.1: consumer accounts such as Gmail are never corporate identities.
   expect(await trustOf(loneProject, 'user:pat@gmail.com')).toEqual([
-    expect.objectContaining({ classification: 'external', evidence: expect.objectContaining({ consumer_domain: true }) }),
+    expect.objectContaining({
+      classification: 'external',
+      evidence: expect.objectContaining({ consumer_domain: true }),
+    }),
   ]);
 });
 
 test('unknown domain without organization data is undecided', async () => {
-  expect(await trustOf(loneProject, 'user:someone@unknown.example')).toEqual([expect.objectContaining({ classification: 'unknown_domain' })]);
+  expect(await trustOf(loneProject, 'user:someone@unknown.example')).toEqual([
+    expect.objectContaining({ classification: 'unknown_domain' }),
+  ]);
   expect(await findingsOf(db.client, 'user:someone@unknown.example', 'cross_account_trust')).toEqual([]);
 });
 
 test('workforce pool principal is federated', async () => {
   const member = 'principal://iam.googleapis.com/locations/global/workforcePools/partners/subject/sam';
   expect(await trustOf(home, member)).toEqual([
-    expect.objectContaining({ classification: 'federated', trusted_from: 'principal://iam.googleapis.com/locations/global/workforcePools/partners' }),
+    expect.objectContaining({
+      classification: 'federated',
+      trusted_from: 'principal://iam.googleapis.com/locations/global/workforcePools/partners',
+    }),
   ]);
 });
 

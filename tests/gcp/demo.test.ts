@@ -35,7 +35,10 @@ test('every GCP finding source reports', async () => {
     'gcp_public_members',
   ]);
   for (const row of result.rows) {
-    expect({ source: row.source_name, reported: row.findings > 0 }).toEqual({ source: row.source_name, reported: true });
+    expect({ source: row.source_name, reported: row.findings > 0 }).toEqual({
+      source: row.source_name,
+      reported: true,
+    });
   }
 });
 

@@ -18,19 +18,25 @@ import { decisionsOf, permissionsOf } from './queries';
 // project, folder and organisation bindings, with conditions and deny policies.
 //
 // Sources (Google Cloud documentation):
-//   IAM overview (cloud.google.com/iam/docs/overview): a role is a collection of permissions; a
-//     binding grants a role to members; policies set on a folder or organisation are inherited
-//     by the projects below it.
+//   Roles overview (cloud.google.com/iam/docs/roles-overview): roles are collections of
+//     permissions, granted to principals; custom roles belong to a project or an organisation.
+//   Deny policies (cloud.google.com/iam/docs/deny-overview): "Deny policies, like allow policies,
+//     are inherited through the resource hierarchy", so a binding on a folder or organisation
+//     reaches the projects below it.
 //   Conditions overview (cloud.google.com/iam/docs/conditions-overview): a conditional role
-//     binding grants the role only when the condition evaluates to true.
+//     binding grants the role only if the condition evaluates to true. Conditional bindings do
+//     not override a binding of the same role without condition.
 //   Deny policies (cloud.google.com/iam/docs/deny-overview): IAM always checks relevant deny
-//     policies before allow policies; exceptionPrincipals and exceptionPermissions are not
-//     denied; a deny rule whose condition is true, or cannot be evaluated, applies; a deny policy
-//     is inherited by the resources below its attachment point.
+//     policies before allow policies; a deny policy applies to the resources below its
+//     attachment point.
+//   IAM v2 API reference, DenyRule: deniedPrincipals and deniedPermissions are denied except
+//     exceptionPrincipals and exceptionPermissions; a rule with a denialCondition applies when
+//     the condition evaluates to true.
 //   Permissions supported in deny policies (cloud.google.com/iam/docs/deny-permissions-support):
 //     deny policies name permissions SERVICE_FQDN/RESOURCE.ACTION, SERVICE_FQDN usually being the
 //     v1 service id followed by .googleapis.com.
-//   IAM REST reference, Role.stage: a DISABLED role does not contribute permissions.
+//   IAM REST reference, Role.stage: a DISABLED role does not contribute permissions;
+//     roles.delete: existing bindings to a deleted custom role have no effect.
 
 const org = '100000000001';
 const engineering = '200000000001';
@@ -78,13 +84,22 @@ beforeAll(async () => {
     gcp_resourcemanager_folder_policies: [folderPolicy(engineering, [binding('roles/viewer', [auditors])])],
     gcp_resourcemanager_project_policies: [
       projectPolicy(projectA, [
-        binding('roles/storage.admin', [alice, bob, carol, dave, admins, deployer, 'deleted:user:gone@example.com?uid=42']),
+        binding('roles/storage.admin', [
+          alice,
+          bob,
+          carol,
+          dave,
+          admins,
+          deployer,
+          'deleted:user:gone@example.com?uid=42',
+        ]),
         binding(`projects/${projectA}/roles/bucketReader`, [alice]),
         binding(`organizations/${org}/roles/tagAuditor`, [alice]),
         binding(`projects/${projectA}/roles/retired`, [alice]),
         binding(`projects/${projectA}/roles/removed`, [alice]),
         binding('roles/browser', [alice, bob]),
         binding('roles/viewer', [carol], { title: 'until 2030', expression: conditionExpression }),
+        binding('roles/browser', [alice], { title: 'until 2030', expression: conditionExpression }),
       ]),
       projectPolicy(projectB, [binding('roles/storage.admin', [alice])]),
       projectPolicy(projectGo, [binding('roles/storage.admin', [alice])]),
@@ -93,7 +108,10 @@ beforeAll(async () => {
     gcp_iam_deny_policies: [
       denyPolicy(projectA, '300000000001', 'bucket-guard', [
         {
-          deniedPrincipals: ['principal://goog/subject/bob@example.com', 'principal://iam.googleapis.com/projects/-/serviceAccounts/deployer@ep-project-a.iam.gserviceaccount.com'],
+          deniedPrincipals: [
+            'principal://goog/subject/bob@example.com',
+            'principal://iam.googleapis.com/projects/-/serviceAccounts/deployer@ep-project-a.iam.gserviceaccount.com',
+          ],
           deniedPermissions: ['storage.googleapis.com/buckets.delete'],
         },
         {
@@ -113,13 +131,25 @@ beforeAll(async () => {
           deniedPermissions: ['cloudresourcemanager.googleapis.com/projects.delete'],
         },
       ]),
-      denyPolicy(projectGo, '300000000003', 'go-shaped', [
-        { deniedPrincipals: ['principal://goog/subject/alice@example.com'], deniedPermissions: ['storage.googleapis.com/buckets.delete'] },
-      ], 'cloudquery'),
+      denyPolicy(
+        projectGo,
+        '300000000003',
+        'go-shaped',
+        [
+          {
+            deniedPrincipals: ['principal://goog/subject/alice@example.com'],
+            deniedPermissions: ['storage.googleapis.com/buckets.delete'],
+          },
+        ],
+        'cloudquery'
+      ),
       denyPolicy(projectUnread, '300000000004', 'listed-only', [], 'unread'),
       {
         ...denyPolicy(projectB, '300000000002', 'org-guard', [
-          { deniedPrincipals: ['principal://goog/subject/reader@example.com'], deniedPermissions: ['storage.googleapis.com/buckets.list'] },
+          {
+            deniedPrincipals: ['principal://goog/subject/reader@example.com'],
+            deniedPermissions: ['storage.googleapis.com/buckets.list'],
+          },
         ]),
         name: `policies/cloudresourcemanager.googleapis.com%2Forganizations%2F${org}/denypolicies/org-guard`,
       },
@@ -132,7 +162,7 @@ afterAll(async () => {
 });
 
 test('predefined role expands to its permissions', async () => {
-  // IAM overview: a role is a collection of permissions granted by binding it.
+  // Roles overview: a role is a collection of permissions granted by binding it.
   const decisions = await decisionsOf(db.client, projectB, alice);
   expect(decisions).toEqual({
     'storage.buckets.create': 'allowed',
@@ -142,16 +172,17 @@ test('predefined role expands to its permissions', async () => {
 });
 
 test('project and organization custom roles expand', async () => {
-  // Custom roles are named projects/ID/roles/NAME or organizations/ID/roles/NAME (IAM overview).
+  // Roles overview: custom roles are named projects/ID/roles/NAME or organizations/ID/roles/NAME.
   const rows = await permissionsOf(db.client, projectA, alice);
-  const grantedBy = (permission: string) => rows.find((row) => row.permission === permission)?.granted_by.map((grant) => grant.role);
+  const grantedBy = (permission: string) =>
+    rows.find((row) => row.permission === permission)?.granted_by.map((grant) => grant.role);
   expect(grantedBy('storage.objects.list')).toEqual([`projects/${projectA}/roles/bucketReader`]);
   expect(grantedBy('resourcemanager.tagKeys.list')).toEqual([`organizations/${org}/roles/tagAuditor`]);
 });
 
 test('disabled and deleted roles grant nothing', async () => {
-  // IAM REST reference: a DISABLED role "will not contribute permissions"; a deleted custom
-  // role's bindings have no effect.
+  // IAM REST reference: a DISABLED role "will not contribute permissions"; bindings to a
+  // deleted custom role "have no effect" (roles.delete).
   const decisions = await decisionsOf(db.client, projectA, alice);
   expect(decisions['compute.instances.delete']).toBeUndefined();
   expect(decisions['compute.instances.start']).toBeUndefined();
@@ -167,7 +198,7 @@ test('disabled and deleted roles grant nothing', async () => {
 });
 
 test('folder grant reaches the projects below it', async () => {
-  // IAM overview: a policy set on a folder is inherited by the projects in it.
+  // Deny policies: allow policies are inherited through the resource hierarchy.
   const inFolder = await permissionsOf(db.client, projectA, auditors);
   expect(inFolder.map((row) => [row.permission, row.scope_type, row.scope, row.decision])).toEqual([
     ['resourcemanager.projects.get', 'folder', `folders/${engineering}`, 'allowed'],
@@ -177,7 +208,7 @@ test('folder grant reaches the projects below it', async () => {
 });
 
 test('organization grant reaches every project', async () => {
-  // IAM overview: a policy set on the organisation is inherited by every project.
+  // Deny policies: allow policies are inherited through the resource hierarchy.
   const accounts = await db.client.query(
     `SELECT DISTINCT account_id FROM ciem.gcp_effective_permissions WHERE identity_id = $1 ORDER BY 1`,
     [orgReader]
@@ -192,7 +223,22 @@ test('conditional binding gives a conditional decision', async () => {
   const viewer = rows.find((row) => row.permission === 'resourcemanager.projects.get');
   expect(viewer?.decision).toBe('conditional');
   expect(viewer?.granted_by).toEqual([
-    { role: 'roles/viewer', grant_id: `projects/${projectA}#bindings[6]`, condition: { title: 'until 2030', expression: conditionExpression } },
+    {
+      role: 'roles/viewer',
+      grant_id: `projects/${projectA}#bindings[6]`,
+      condition: { title: 'until 2030', expression: conditionExpression },
+    },
+  ]);
+});
+
+test('unconditional binding wins over a conditional one', async () => {
+  // Conditions overview: a principal bound to a role without condition always has the role.
+  const rows = await permissionsOf(db.client, projectA, alice);
+  const projectsGet = rows.find((row) => row.permission === 'resourcemanager.projects.get');
+  expect(projectsGet?.decision).toBe('allowed');
+  expect(projectsGet?.granted_by.map((grant) => [grant.grant_id, grant.condition === null])).toEqual([
+    [`projects/${projectA}#bindings[5]`, true],
+    [`projects/${projectA}#bindings[7]`, false],
   ]);
 });
 
@@ -214,30 +260,31 @@ test('deny names a service account by its principal identifier', async () => {
 });
 
 test('exception principal escapes the deny', async () => {
-  // Deny policies: principals in exceptionPrincipals are not denied.
+  // DenyRule: principals in exceptionPrincipals are not denied.
   const decisions = await decisionsOf(db.client, projectA, alice);
   expect(decisions['storage.buckets.create']).toBe('allowed');
   expect(decisions['storage.buckets.delete']).toBe('allowed');
 });
 
 test('denial condition makes the decision conditional', async () => {
-  // Deny policies: a rule with a denial condition applies when the condition is true or
-  // cannot be evaluated; its outcome depends on the request.
+  // DenyRule: a rule with a denial condition applies when the condition is true, which depends
+  // on the request.
   const decisions = await decisionsOf(db.client, projectA, dave);
   expect(decisions['storage.buckets.create']).toBe('conditional');
 });
 
 test('exception permission escapes a wildcard deny', async () => {
-  // Deny policies: permissions in exceptionPermissions are not denied, even when a permission
-  // group in deniedPermissions covers them.
+  // DenyRule: permissions in exceptionPermissions are not denied, even when a wildcard in
+  // deniedPermissions covers them.
   const rows = await permissionsOf(db.client, projectA, carol);
-  const deniedBy = (permission: string) => rows.find((row) => row.permission === permission)?.denied_by.map((rule) => rule.rule_id);
+  const deniedBy = (permission: string) =>
+    rows.find((row) => row.permission === permission)?.denied_by.map((rule) => rule.rule_id);
   expect(deniedBy('storage.buckets.create')).toEqual([expect.stringMatching(/bucket-guard#rules\[1\]$/)]);
   expect(deniedBy('storage.buckets.list')).toEqual([]);
 });
 
 test('wildcard deny leaves other resources alone', async () => {
-  // The group storage.googleapis.com/buckets.* names bucket permissions only.
+  // storage.googleapis.com/buckets.* names bucket permissions only.
   const decisions = await decisionsOf(db.client, projectA, dave);
   expect(decisions['storage.objects.get']).toBe('allowed');
 });
@@ -255,7 +302,10 @@ test('group deny against a user depends on membership', async () => {
   const objects = rows.find((row) => row.permission === 'storage.objects.get');
   expect(objects?.decision).toBe('allowed');
   expect(objects?.membership_dependent_denies).toEqual([
-    expect.objectContaining({ rule_id: expect.stringMatching(/bucket-guard#rules\[2\]$/), depends_on: 'group membership' }),
+    expect.objectContaining({
+      rule_id: expect.stringMatching(/bucket-guard#rules\[2\]$/),
+      depends_on: 'group membership',
+    }),
   ]);
 });
 
@@ -266,7 +316,10 @@ test('group exception against a user depends on membership', async () => {
   const deleteProject = rows.find((row) => row.permission === 'resourcemanager.projects.delete');
   expect(deleteProject?.decision).toBe('denied');
   expect(deleteProject?.membership_dependent_denies).toEqual([
-    expect.objectContaining({ rule_id: expect.stringMatching(/bucket-guard#rules\[3\]$/), depends_on: 'exception group membership' }),
+    expect.objectContaining({
+      rule_id: expect.stringMatching(/bucket-guard#rules\[3\]$/),
+      depends_on: 'exception group membership',
+    }),
   ]);
 });
 

@@ -8,7 +8,7 @@ import { migrate } from '../../cli/migrate/run';
 
 const dayMs = 86_400_000;
 
-/** A CloudQuery timestamp (UTC without a zone) `days` before now. */
+/** Returns a CloudQuery timestamp (UTC without a zone) `days` before now. */
 export function daysAgo(days: number): string {
   return new Date(Date.now() - days * dayMs).toISOString().replace('Z', '');
 }
@@ -23,7 +23,13 @@ export const binding = (role: string, members: string[], condition?: Binding['co
   condition ? { role, members, condition } : { role, members };
 
 export function projectPolicy(projectId: string, bindings: Binding[]): Row {
-  return { project_id: projectId, bindings, etag: 'BwXhqDjz2yU=', version: bindings.some((b) => b.condition) ? 3 : 1, audit_configs: null };
+  return {
+    project_id: projectId,
+    bindings,
+    etag: 'BwXhqDjz2yU=',
+    version: bindings.some((b) => b.condition) ? 3 : 1,
+    audit_configs: null,
+  };
 }
 
 export function folderPolicy(folderNumber: string, bindings: Binding[]): Row {
@@ -35,11 +41,24 @@ export function organizationPolicy(organizationNumber: string, bindings: Binding
 }
 
 export function project(projectId: string, projectNumber: string, parent: string | null): Row {
-  return { project_id: projectId, name: `projects/${projectNumber}`, parent, state: 'ACTIVE', display_name: projectId, labels: {} };
+  return {
+    project_id: projectId,
+    name: `projects/${projectNumber}`,
+    parent,
+    state: 'ACTIVE',
+    display_name: projectId,
+    labels: {},
+  };
 }
 
 export function folder(folderNumber: string, parent: string, organizationNumber: string): Row {
-  return { organization_id: organizationNumber, name: `folders/${folderNumber}`, parent, display_name: `folder ${folderNumber}`, state: 'ACTIVE' };
+  return {
+    organization_id: organizationNumber,
+    name: `folders/${folderNumber}`,
+    parent,
+    display_name: `folder ${folderNumber}`,
+    state: 'ACTIVE',
+  };
 }
 
 export function organization(organizationNumber: string, domain: string, customerId = 'C0example'): Row {
@@ -52,7 +71,7 @@ export function organization(organizationNumber: string, domain: string, custome
   };
 }
 
-/** A user-managed service account NAME@PROJECT.iam.gserviceaccount.com. */
+/** Builds a user-managed service account NAME@PROJECT.iam.gserviceaccount.com. */
 export function serviceAccount(projectId: string, name: string, options: { disabled?: boolean } = {}): Row {
   const email = `${name}@${projectId}.iam.gserviceaccount.com`;
   return {
@@ -103,7 +122,7 @@ export interface RoleOptions {
   deleted?: boolean;
 }
 
-/** A role row; CloudQuery lists predefined roles once per synced project. */
+/** Builds a role row. CloudQuery lists predefined roles once per synced project. */
 export function role(projectId: string, name: string, permissions: string[], options: RoleOptions = {}): Row {
   return {
     project_id: projectId,
@@ -125,11 +144,17 @@ export interface DenyRule {
 }
 
 /**
- * A deny policy row. shape `rest` writes rules as the REST API and gcloud print them; `cloudquery`
- * as CloudQuery's plugin marshals the Go protobuf struct (snake_case keys under Kind.DenyRule);
- * `unread` leaves the rules out, as ListPolicies returns them.
+ * Builds a deny policy row. Shape `rest` writes rules as the REST API and gcloud print them, and
+ * `cloudquery` as CloudQuery's plugin marshals the Go protobuf struct (snake_case keys under
+ * Kind.DenyRule). Shape `unread` leaves the rules out, as ListPolicies returns them.
  */
-export function denyPolicy(projectId: string, projectNumber: string, id: string, rules: DenyRule[], shape: 'rest' | 'cloudquery' | 'unread' = 'rest'): Row {
+export function denyPolicy(
+  projectId: string,
+  projectNumber: string,
+  id: string,
+  rules: DenyRule[],
+  shape: 'rest' | 'cloudquery' | 'unread' = 'rest'
+): Row {
   const restRules = rules.map((rule) => ({ description: `rule of ${id}`, denyRule: rule }));
   const goRules = rules.map((rule) => ({
     description: `rule of ${id}`,
@@ -143,6 +168,7 @@ export function denyPolicy(projectId: string, projectNumber: string, id: string,
       },
     },
   }));
+  const rulesByShape = { rest: restRules, cloudquery: goRules, unread: null };
   return {
     project_id: projectId,
     name: `policies/cloudresourcemanager.googleapis.com%2Fprojects%2F${projectNumber}/denypolicies/${id}`,
@@ -154,7 +180,7 @@ export function denyPolicy(projectId: string, projectNumber: string, id: string,
     create_time: daysAgo(30),
     update_time: daysAgo(30),
     delete_time: null,
-    rules: shape === 'rest' ? restRules : shape === 'cloudquery' ? goRules : null,
+    rules: rulesByShape[shape],
     managing_authority: null,
   };
 }

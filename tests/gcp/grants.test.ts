@@ -5,7 +5,8 @@ import { columnsOf } from './queries';
 // Role grants of Google Cloud members at project, folder and organisation scope.
 //
 // Sources (Google Cloud documentation):
-//   IAM overview: an allow policy binds roles to principals on a project, folder or organisation.
+//   IAM Policy reference, Binding: a binding associates members with a role; allow policies are
+//     read with get-iam-policy on projects, folders and organisations (gcloud reference).
 //   Conditions overview (cloud.google.com/iam/docs/conditions-overview): a binding may carry a
 //     condition (expression, title, description); the role is granted only while it is true.
 
@@ -17,15 +18,26 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   await loadGcp(db.client, {
-    gcp_iam_predefined_roles: [role(projectId, 'roles/storage.objectViewer', ['storage.objects.get'], { title: 'Storage Object Viewer' })],
+    gcp_iam_predefined_roles: [
+      role(projectId, 'roles/storage.objectViewer', ['storage.objects.get'], { title: 'Storage Object Viewer' }),
+    ],
     gcp_resourcemanager_project_policies: [
       projectPolicy(projectId, [
-        binding('roles/storage.objectViewer', ['user:alice@example.com', 'group:devs@example.com', 'domain:example.com', 'allUsers']),
+        binding('roles/storage.objectViewer', [
+          'user:alice@example.com',
+          'group:devs@example.com',
+          'domain:example.com',
+          'allUsers',
+        ]),
         binding('roles/storage.objectViewer', ['user:bob@example.com'], condition),
       ]),
     ],
-    gcp_resourcemanager_folder_policies: [folderPolicy('200000000010', [binding('roles/browser', ['group:platform@example.com'])])],
-    gcp_resourcemanager_organization_policies: [organizationPolicy('100000000010', [binding('roles/viewer', ['user:cfo@example.com'])])],
+    gcp_resourcemanager_folder_policies: [
+      folderPolicy('200000000010', [binding('roles/browser', ['group:platform@example.com'])]),
+    ],
+    gcp_resourcemanager_organization_policies: [
+      organizationPolicy('100000000010', [binding('roles/viewer', ['user:cfo@example.com'])]),
+    ],
   });
 }, 120_000);
 
@@ -64,11 +76,13 @@ test('condition kept and marked conditional', async () => {
   expect(await grantsOf('user:bob@example.com')).toEqual([
     expect.objectContaining({ condition, is_conditional: true, grant_id: `projects/${projectId}#bindings[1]` }),
   ]);
-  expect(await grantsOf('user:alice@example.com')).toEqual([expect.objectContaining({ condition: null, is_conditional: false })]);
+  expect(await grantsOf('user:alice@example.com')).toEqual([
+    expect.objectContaining({ condition: null, is_conditional: false }),
+  ]);
 });
 
 test('via names group, domain and public grants', async () => {
-  // IAM overview: a group:, domain: or allUsers member grants the role to many principals.
+  // Binding.members: group:, domain: and allUsers stand for many principals.
   const via = async (identityId: string) => (await grantsOf(identityId))[0].via;
   expect(await via('user:alice@example.com')).toBe('direct');
   expect(await via('group:devs@example.com')).toBe('group');
@@ -93,7 +107,7 @@ test('role name falls back to the role id', async () => {
 });
 
 test('folder and organization bindings keep their scope', async () => {
-  // IAM overview: allow policies can be set on folders and organisations.
+  // gcloud resource-manager folders get-iam-policy and gcloud organizations get-iam-policy read them.
   expect((await grantsOf('group:platform@example.com'))[0]).toMatchObject({
     account_id: 'folders/200000000010',
     scope_type: 'folder',

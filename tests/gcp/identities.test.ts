@@ -1,12 +1,20 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { binding, folderPolicy, loadGcp, organizationPolicy, projectPolicy, serviceAccount, serviceAccountMember } from './fixture';
+import {
+  binding,
+  folderPolicy,
+  loadGcp,
+  organizationPolicy,
+  projectPolicy,
+  serviceAccount,
+  serviceAccountMember,
+} from './fixture';
 import { columnsOf } from './queries';
 
 // Google Cloud identities and grants in the shape of ciem.identities.
 //
 // Sources (Google Cloud documentation):
-//   IAM overview and the IAM Policy reference (cloud.google.com/iam/docs/reference/rest/v1/Policy),
-//     "members": user:EMAIL, group:EMAIL, serviceAccount:EMAIL, domain:DOMAIN, allUsers,
+//   IAM Policy reference (cloud.google.com/iam/docs/reference/rest/v1/Policy), Binding.members:
+//     user:EMAIL, group:EMAIL, serviceAccount:EMAIL, domain:DOMAIN, allUsers,
 //     allAuthenticatedUsers, deleted:user:EMAIL?uid=ID (a deleted account, which IAM keeps in the
 //     binding), principal:// and principalSet:// identifiers of workforce and workload identity pools.
 //   Service agents (cloud.google.com/iam/docs/service-agents): Google-managed service accounts
@@ -48,8 +56,12 @@ beforeAll(async () => {
       ]),
       projectPolicy(otherProject, [binding('roles/viewer', [members.user])]),
     ],
-    gcp_resourcemanager_folder_policies: [folderPolicy(folderNumber, [binding('roles/browser', ['group:platform@example.com'])])],
-    gcp_resourcemanager_organization_policies: [organizationPolicy(organizationNumber, [binding('roles/viewer', ['user:cfo@example.com'])])],
+    gcp_resourcemanager_folder_policies: [
+      folderPolicy(folderNumber, [binding('roles/browser', ['group:platform@example.com'])]),
+    ],
+    gcp_resourcemanager_organization_policies: [
+      organizationPolicy(organizationNumber, [binding('roles/viewer', ['user:cfo@example.com'])]),
+    ],
   });
 }, 120_000);
 
@@ -93,12 +105,18 @@ test.each([
 test('listed service account appears once under its project', async () => {
   // A service account belongs to the project that lists it, wherever it is granted roles.
   const reporter = serviceAccountMember(otherProject, 'reporter');
-  const rows = await db.client.query('SELECT account_id, identity_type, display_name FROM ciem.gcp_identities WHERE identity_id = $1', [reporter]);
+  const rows = await db.client.query(
+    'SELECT account_id, identity_type, display_name FROM ciem.gcp_identities WHERE identity_id = $1',
+    [reporter]
+  );
   expect(rows.rows).toEqual([{ account_id: otherProject, identity_type: 'service_account', display_name: 'reporter' }]);
 });
 
 test('service account of an unsynced project is a member', async () => {
-  expect((await identity(projectId, members.external))[0]).toMatchObject({ identity_type: 'service_account', is_service_linked: false });
+  expect((await identity(projectId, members.external))[0]).toMatchObject({
+    identity_type: 'service_account',
+    is_service_linked: false,
+  });
 });
 
 test('deleted member kept and marked', async () => {
@@ -122,12 +140,16 @@ test('folder and organization members use the resource name as account', async (
 });
 
 test('user bound in two projects is an identity of each', async () => {
-  const rows = await db.client.query('SELECT account_id FROM ciem.gcp_identities WHERE identity_id = $1 ORDER BY 1', [members.user]);
+  const rows = await db.client.query('SELECT account_id FROM ciem.gcp_identities WHERE identity_id = $1 ORDER BY 1', [
+    members.user,
+  ]);
   expect(rows.rows.map((row) => row.account_id)).toEqual([otherProject, projectId]);
 });
 
 test('no creation or last-use times', async () => {
   // CloudQuery's GCP tables carry no creation or activity time for service accounts or members.
-  const rows = await db.client.query('SELECT count(*)::int AS n FROM ciem.gcp_identities WHERE created_at IS NOT NULL OR last_used_at IS NOT NULL');
+  const rows = await db.client.query(
+    'SELECT count(*)::int AS n FROM ciem.gcp_identities WHERE created_at IS NOT NULL OR last_used_at IS NOT NULL'
+  );
   expect(rows.rows[0].n).toBe(0);
 });

@@ -13,8 +13,12 @@ export interface EffectivePermission {
   unread_deny_policies: string[];
 }
 
-/** The effective permissions of one member in one project (or folder or organisation without projects). */
-export async function permissionsOf(client: Client, accountId: string, identityId: string): Promise<EffectivePermission[]> {
+/** Reads the effective permissions of one member in one project (or folder or organisation without projects). */
+export async function permissionsOf(
+  client: Client,
+  accountId: string,
+  identityId: string
+): Promise<EffectivePermission[]> {
   const result = await client.query<EffectivePermission>(
     `SELECT account_id, identity_id, permission, scope_type, scope, decision, granted_by, denied_by,
             membership_dependent_denies, unread_deny_policies
@@ -26,8 +30,12 @@ export async function permissionsOf(client: Client, accountId: string, identityI
   return result.rows;
 }
 
-/** The decision for each permission of one member in one project, keyed by permission (one scope each). */
-export async function decisionsOf(client: Client, accountId: string, identityId: string): Promise<Record<string, string>> {
+/** Reads the decision for each permission of one member in one project, keyed by permission (one scope each). */
+export async function decisionsOf(
+  client: Client,
+  accountId: string,
+  identityId: string
+): Promise<Record<string, string>> {
   const rows = await permissionsOf(client, accountId, identityId);
   return Object.fromEntries(rows.map((row) => [row.permission, row.decision]));
 }
@@ -43,7 +51,7 @@ export interface GcpFinding {
   evidence: Record<string, any>;
 }
 
-/** The open GCP findings of one member, of one category, ordered by account and key. */
+/** Reads the open GCP findings of one member, of one category, ordered by account and key. */
 export async function findingsOf(client: Client, identityArn: string, category: string): Promise<GcpFinding[]> {
   const result = await client.query<GcpFinding>(
     `SELECT f.account_id, f.identity_arn, f.identity_type, f.category, f.severity, f.title, r.finding_key, f.evidence
@@ -56,7 +64,7 @@ export async function findingsOf(client: Client, identityArn: string, category: 
   return result.rows;
 }
 
-/** The column names and types of a relation in schema ciem, in order. */
+/** Reads the column names and types of a relation in schema ciem, in order. */
 export async function columnsOf(client: Client, relation: string): Promise<Array<{ name: string; type: string }>> {
   const result = await client.query<{ name: string; type: string }>(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type

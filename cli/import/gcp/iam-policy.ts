@@ -5,7 +5,15 @@
  * stores the same REST shape in gcp_resourcemanager_project_policies.
  */
 import { describe, isPlainObject } from '../policy-document';
-import { arrayAt, InputError, objectAt, optionalIntegerAt, optionalStringAt, stringAt, type JsonObject } from '../aws-authz/fields';
+import {
+  arrayAt,
+  InputError,
+  objectAt,
+  optionalIntegerAt,
+  optionalStringAt,
+  stringAt,
+  type JsonObject,
+} from '../aws-authz/fields';
 
 export interface ParsedIamPolicy {
   bindings: JsonObject[];
@@ -23,14 +31,17 @@ const memberPattern =
 // roles/NAME for predefined and basic roles, projects/ID/roles/NAME and organizations/ID/roles/NAME for custom roles.
 const rolePattern = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[^/\s]+\/roles\/[A-Za-z0-9_.]+)$/;
 
-/** Checks the policy and returns its parts; every problem names its JSON path. */
+/** Checks the policy and returns its parts. Every problem names its JSON path. */
 export function parseIamPolicy(document: unknown): ParsedIamPolicy {
   if (Array.isArray(document)) {
     throw new InputError('$', 'expected one policy object, got an array');
   }
   const policy = objectAt(document, '$');
   if (policy.bindings === undefined && policy.etag === undefined) {
-    throw new InputError('$', `has neither bindings nor etag (keys: ${Object.keys(policy).slice(0, 5).join(', ') || 'none'}), so it is not an IAM policy`);
+    throw new InputError(
+      '$',
+      `has neither bindings nor etag (keys: ${Object.keys(policy).slice(0, 5).join(', ') || 'none'}), so it is not an IAM policy`
+    );
   }
 
   const etag = optionalStringAt(policy, 'etag', '$');
@@ -47,7 +58,10 @@ export function parseIamPolicy(document: unknown): ParsedIamPolicy {
     const binding = objectAt(value, path);
     const role = stringAt(binding, 'role', path);
     if (!rolePattern.test(role)) {
-      throw new InputError(`${path}.role`, `"${role}" is not a role name (roles/NAME, projects/ID/roles/NAME or organizations/ID/roles/NAME)`);
+      throw new InputError(
+        `${path}.role`,
+        `"${role}" is not a role name (roles/NAME, projects/ID/roles/NAME or organizations/ID/roles/NAME)`
+      );
     }
 
     const members = arrayAt(binding, 'members', path, true);
@@ -57,7 +71,10 @@ export function parseIamPolicy(document: unknown): ParsedIamPolicy {
         throw new InputError(memberPath, `expected a member string, got ${describe(member)}`);
       }
       if (!memberPattern.test(member)) {
-        throw new InputError(memberPath, `"${member}" is not an IAM member (user:, group:, serviceAccount:, domain:, allUsers, allAuthenticatedUsers, principal:// or principalSet://)`);
+        throw new InputError(
+          memberPath,
+          `"${member}" is not an IAM member (user:, group:, serviceAccount:, domain:, allUsers, allAuthenticatedUsers, principal:// or principalSet://)`
+        );
       }
     });
     memberCount += members.length;

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-
 import type { Client } from 'pg';
 
 import { UserError } from '../../errors';
 import { InputError } from '../aws-authz/fields';
+import { readTextFile } from '../read-text-file';
 import { parseIamPolicy, type ParsedIamPolicy } from './iam-policy';
 import { writeGcpRows } from './write';
 
@@ -32,8 +31,9 @@ export interface GcpPolicyImportSummary {
   policy: ParsedIamPolicy;
 }
 
-// Project IDs have 6 to 30 lowercase letters, digits or hyphens, start with a letter and do not
-// end with a hyphen ("Creating and managing projects"); older projects may carry a domain prefix.
+// A project ID "must be 6 to 30 lowercase letters, digits, or hyphens", starts with a letter and
+// has no trailing hyphen (Resource Manager reference, Project.projectId). The pattern also accepts
+// the legacy domain-scoped form example.com:name, so such an ID is not rejected.
 const projectIdPattern = /^([a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /** Checks that exactly one of --project-id, --folder-id and --organization-id names a valid resource. */
@@ -71,7 +71,9 @@ export function policyTarget(options: GcpPolicyImportOptions): GcpPolicyTarget {
     const option = folder ? '--folder-id' : '--organization-id';
     throw new UserError(
       `invalid ${option} "${raw}": ${folder ? 'a folder' : 'an organization'} ID is a number, such as 123456789012`,
-      folder ? 'List folder IDs with: gcloud resource-manager folders list --organization=ORGANIZATION_ID' : 'List organization IDs with: gcloud organizations list'
+      folder
+        ? 'List folder IDs with: gcloud resource-manager folders list --organization=ORGANIZATION_ID'
+        : 'List organization IDs with: gcloud organizations list'
     );
   }
   return {
@@ -80,25 +82,17 @@ export function policyTarget(options: GcpPolicyImportOptions): GcpPolicyTarget {
     resource: `${prefix}${id}`,
     table: folder ? 'gcp_resourcemanager_folder_policies' : 'gcp_resourcemanager_organization_policies',
     column: folder ? 'folder_id' : 'organization_id',
-    command: folder ? `gcloud resource-manager folders get-iam-policy ${id} --format=json > FILE` : `gcloud organizations get-iam-policy ${id} --format=json > FILE`,
+    command: folder
+      ? `gcloud resource-manager folders get-iam-policy ${id} --format=json > FILE`
+      : `gcloud organizations get-iam-policy ${id} --format=json > FILE`,
   };
 }
 
-/** Reads and validates a policy file; every failure names the file and what is wrong with it. */
+/** Reads and validates a policy file. Every failure names the file and what is wrong with it. */
 export async function readIamPolicyFile(file: string, target: GcpPolicyTarget): Promise<ParsedIamPolicy> {
   const howToExport = `Create the file with: ${target.command}`;
 
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UserError(`cannot read ${file}: ${reason}`, howToExport);
-  }
-  if (text.trim() === '') {
-    throw new UserError(`${file} is empty`, howToExport);
-  }
+  const text = await readTextFile(file, howToExport);
 
   let document: unknown;
   try {
@@ -122,7 +116,11 @@ export async function readIamPolicyFile(file: string, target: GcpPolicyTarget): 
 }
 
 /** Replaces the stored policy of one project, folder or organisation with the file's policy. */
-export async function importGcpIamPolicy(client: Client, file: string, options: GcpPolicyImportOptions): Promise<GcpPolicyImportSummary> {
+export async function importGcpIamPolicy(
+  client: Client,
+  file: string,
+  options: GcpPolicyImportOptions
+): Promise<GcpPolicyImportSummary> {
   const target = policyTarget(options);
   const policy = await readIamPolicyFile(file, target);
   return writeIamPolicy(client, options.sourceSchema, target, policy);

@@ -1,7 +1,7 @@
 /**
  * The Google Cloud tables OpenCIEM reads, as CloudQuery's GCP source plugin writes them through
- * its PostgreSQL destination (cloudquery/cloudquery plugins/source/gcp/docs/tables at tree
- * 88fe91feeb, 2024-03-04, the last open tree; gcp_iam_predefined_roles from tree 0c6783f171).
+ * its PostgreSQL destination. Source: cloudquery/cloudquery plugins/source/gcp/docs/tables at tree
+ * 88fe91feeb (2024-03-04, the last open tree), and tree 0c6783f171 for gcp_iam_predefined_roles.
  * Binary etag columns are left out because nothing reads them.
  *
  * gcp_resourcemanager_folder_policies and gcp_resourcemanager_organization_policies are
@@ -128,7 +128,12 @@ export const gcpTables: GcpTableSpec[] = [
     ],
   },
   { name: 'gcp_iam_roles', scopeColumn: 'project_id', keyColumns: ['project_id', 'name'], columns: roleColumns },
-  { name: 'gcp_iam_predefined_roles', scopeColumn: 'project_id', keyColumns: ['project_id', 'name'], columns: roleColumns },
+  {
+    name: 'gcp_iam_predefined_roles',
+    scopeColumn: 'project_id',
+    keyColumns: ['project_id', 'name'],
+    columns: roleColumns,
+  },
   {
     name: 'gcp_iam_deny_policies',
     scopeColumn: 'project_id',
@@ -153,7 +158,9 @@ export const gcpTables: GcpTableSpec[] = [
 export function gcpTable(name: string): GcpTableSpec {
   const table = gcpTables.find((candidate) => candidate.name === name);
   if (!table) {
-    throw new Error(`no GCP table is named ${name}; known tables: ${gcpTables.map((candidate) => candidate.name).join(', ')}`);
+    throw new Error(
+      `no GCP table is named ${name}; known tables: ${gcpTables.map((candidate) => candidate.name).join(', ')}`
+    );
   }
   return table;
 }

@@ -19,7 +19,12 @@ export type GcpWriteCounts = Array<{ table: string; rows: number }>;
  * folder or organisation), so writing a project twice leaves one copy. Tables left out of `rows`
  * are not touched. Runs in one transaction: on any error nothing changes.
  */
-export async function writeGcpRows(client: Client, schema: string, rows: GcpRows, sourceName: string): Promise<GcpWriteCounts> {
+export async function writeGcpRows(
+  client: Client,
+  schema: string,
+  rows: GcpRows,
+  sourceName: string
+): Promise<GcpWriteCounts> {
   for (const name of Object.keys(rows)) {
     gcpTable(name);
   }
@@ -63,7 +68,7 @@ export async function writeGcpRows(client: Client, schema: string, rows: GcpRows
   }
 }
 
-/** The `_cq_id` that writeGcpRows gives a row of the table, for `_cq_parent_id` links. */
+/** Computes the `_cq_id` that writeGcpRows gives a row of the table, for `_cq_parent_id` links. */
 export function gcpRowId(tableName: string, row: Row): string {
   return cloudQueryId(row, gcpTable(tableName).keyColumns);
 }
