@@ -882,9 +882,9 @@ COMMENT ON VIEW ciem.gcp_unread_deny_policies_by_account IS
 --   denied       a deny rule without condition names the member and the permission;
 --   conditional  the grants are all conditional, or a conditional deny rule applies;
 --   allowed      otherwise.
--- A view, because the expansion into permissions is the size of every grant times its role's
--- permissions; a filter on identity_id, account_id or permission reaches the grant and role
--- tables through their indexes. Roles the data cannot expand add nothing (ciem.gcp_unexpanded_grants).
+-- It is a view because the expansion is as large as every grant times its role's permissions. A
+-- filter on identity_id, account_id or permission reaches the grant and role tables through
+-- their indexes. Roles the data cannot expand add nothing (ciem.gcp_unexpanded_grants).
 CREATE VIEW ciem.gcp_effective_permissions AS
 SELECT 'gcp'::text AS cloud,
        g.account_id,
@@ -921,9 +921,11 @@ INSERT INTO ciem.refresh_relations (position, relation_name) VALUES
 -- 9. Cross-boundary trust.
 
 -- Users, groups and domain: members with their email domain, judged against the domains of the
--- organisation above the binding's scope: organization (one of its domains), consumer (a
--- consumer Google account domain), external (the organisation has known domains and this is not
--- one), unknown (no domain of the organisation is known).
+-- organisation above the binding's scope. domain_class is one of:
+--   organization  one of the organisation's domains;
+--   consumer      a consumer Google account domain;
+--   external      another domain, while the organisation has known domains;
+--   unknown       another domain, while no domain of the organisation is known.
 CREATE VIEW ciem.gcp_member_domains AS
 WITH members AS (
     SELECT m.account_id, m.scope, m.scope_type, m.member, m.member_type, m.role_id, m.grant_id, m.condition,
