@@ -56,7 +56,7 @@ export function registerImport(program: Command): void {
     .command('gcp-iam-policy')
     .description(
       'Load the JSON of `gcloud projects get-iam-policy ID --format=json` (or of the folders and organizations variants) ' +
-        'into gcp_resourcemanager_project_policies, replacing the stored policy of that project, folder or organization'
+        'into the GCP policy tables, replacing the stored policy of that project, folder or organization'
     )
     .argument('<file>', 'JSON file written by gcloud ... get-iam-policy --format=json')
     .option('--project-id <id>', 'project whose policy the file holds')
