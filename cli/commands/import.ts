@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { connect } from '../db/connection';
 import { refreshIfMigrated } from '../engine/refresh';
 import { importAuthorizationDetails } from '../import/aws-authz/import';
+import { policyTarget, readIamPolicyFile, writeIamPolicy, type GcpPolicyImportOptions } from '../import/gcp/import';
 import { describeKubectlImport, importKubectlList } from '../import/kubectl/import';
 import { kubectlExportCommand } from '../import/kubectl/read-file';
 import { defaultSource, importKnownAccounts } from '../trust/import-known-accounts';
@@ -70,6 +71,36 @@ export function registerImport(program: Command): void {
         await refreshIfMigrated(client);
         summary.warnings.forEach((warning) => console.error(`warning: ${warning}`));
         console.log(describeKubectlImport(file, summary));
+      } finally {
+        await client.end();
+      }
+    });
+
+  importCommand
+    .command('gcp-iam-policy')
+    .description(
+      'Load the JSON of `gcloud projects get-iam-policy ID --format=json` (or of the folders and organizations variants) ' +
+        'into the GCP policy tables, replacing the stored policy of that project, folder or organization'
+    )
+    .argument('<file>', 'JSON file written by gcloud ... get-iam-policy --format=json')
+    .option('--project-id <id>', 'project whose policy the file holds')
+    .option('--folder-id <id>', 'folder whose policy the file holds (gcloud resource-manager folders get-iam-policy)')
+    .option('--organization-id <id>', 'organization whose policy the file holds (gcloud organizations get-iam-policy)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
+    .option('--source-schema <schema>', 'schema of the CloudQuery tables to write', 'public')
+    .action(async (file: string, options: GcpPolicyImportOptions & { databaseUrl?: string }) => {
+      // The options and the file are checked before connecting, so a typo needs no database.
+      const target = policyTarget(options);
+      const policy = await readIamPolicyFile(file, target);
+      const client = await connect(options);
+      try {
+        const summary = await writeIamPolicy(client, options.sourceSchema, target, policy);
+        // After the import's own transaction: the views then read the new rows.
+        await refreshIfMigrated(client);
+        console.log(
+          `Imported the IAM policy of ${summary.target.resource} from ${file} into ${summary.schema}.${summary.target.table}: ` +
+            `${policy.bindings.length} bindings (${policy.conditionalBindings} conditional), ${policy.memberCount} members, version ${policy.version ?? 1}.`
+        );
       } finally {
         await client.end();
       }

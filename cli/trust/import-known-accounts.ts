@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { Client } from 'pg';
 
 import { UserError } from '../errors';
+import { readTextFile } from '../import/read-text-file';
 import { KnownAccountsError, parseKnownAccounts, type KnownAccount } from './known-accounts';
 
 export interface KnownAccountsImport {
@@ -20,17 +20,7 @@ const formatHint =
 
 /** Reads and validates a known-accounts file. Every failure names the file. */
 export async function readKnownAccountsFile(file: string): Promise<KnownAccount[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UserError(`cannot read ${file}: ${reason}`, formatHint);
-  }
-  if (text.trim() === '') {
-    throw new UserError(`${file} is empty`, formatHint);
-  }
+  const text = await readTextFile(file, formatHint);
   try {
     return parseKnownAccounts(text);
   } catch (error) {

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-
 import { UserError } from '../../errors';
+import { readTextFile } from '../read-text-file';
 import { InputError } from './fields';
 import { parseAuthorizationDetails, type ParsedExport } from './parse';
 
@@ -12,17 +11,7 @@ export async function readAuthorizationDetailsFile(file: string, accountId?: str
     throw new UserError(`invalid --account-id "${accountId}": an AWS account id has 12 digits`);
   }
 
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UserError(`cannot read ${file}: ${reason}`, howToExport);
-  }
-  if (text.trim() === '') {
-    throw new UserError(`${file} is empty`, howToExport);
-  }
+  const text = await readTextFile(file, howToExport);
 
   let document: unknown;
   try {
