@@ -8,6 +8,7 @@ import { writeAccountHygiene } from './account-hygiene';
 import { writeActivity } from '../unused/write-activity';
 import { generateDemoActivity } from './activity';
 import { writeAzureDemo } from './azure-demo';
+import { writeGcpDemo } from './gcp-demo';
 import { writeKubernetesDemo } from './k8s-demo';
 import { generateDemoOrganisation, type DemoAccount } from './organisation';
 
@@ -30,6 +31,7 @@ export async function loadDemo(client: Client, sourceSchema: string, asOf: Date)
   await writeAccountHygiene(client, sourceSchema, asOf);
   await writeKubernetesDemo(client, sourceSchema);
   await writeAzureDemo(client, sourceSchema, asOf);
+  await writeGcpDemo(client, sourceSchema, asOf);
   for (const [accountId, rows] of Object.entries(generateDemoActivity(asOf))) {
     await writeActivity(client, sourceSchema, accountId, rows);
   }
