@@ -73,14 +73,17 @@ function pageQueries(): string[] {
 
 describe('Identities page', () => {
   test('lists the first page by creep score', async () => {
-    const [first] = fixtureRows('identities-page-demo');
+    const rows = fixtureRows('identities-page-demo');
+    const [first] = rows;
     fetchMock.mockImplementation(answerPages());
 
     renderIdentities();
 
     expect(await screen.findByRole('link', { name: String(first.display_name) })).toBeInTheDocument();
     expect(pageQueries()[0]).toBe(readFixture('identities-page-demo').sql);
-    expect(screen.getByText(`Identities 1 to ${first.total_count} of ${first.total_count}`)).toBeInTheDocument();
+    // The demo holds more identities than one page shows.
+    expect(rows.length).toBeLessThan(Number(first.total_count));
+    expect(screen.getByText(`Identities 1 to ${rows.length} of ${first.total_count}`)).toBeInTheDocument();
   });
 
   test('shows creep score and findings', async () => {
