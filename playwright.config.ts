@@ -20,6 +20,9 @@ const admin = grafanaAdmin();
 const chromiumPath = process.env.OPENCIEM_CHROMIUM;
 const runsAsRoot = process.getuid?.() === 0;
 
+// Chromium's sandbox needs user namespaces, which root in a container lacks.
+const launchOptions = chromiumPath ? { executablePath: chromiumPath, args: runsAsRoot ? ['--no-sandbox'] : [] } : {};
+
 export default defineConfig<PluginOptions>({
   testDir: './tests/e2e',
   fullyParallel: true,
@@ -38,6 +41,8 @@ export default defineConfig<PluginOptions>({
       name: 'auth',
       testDir: pluginE2eAuth,
       testMatch: [/.*\.js/],
+      // The login runs in a browser too, so it needs the same binary.
+      use: { launchOptions },
     },
     {
       name: 'chromium',
@@ -45,8 +50,7 @@ export default defineConfig<PluginOptions>({
         ...devices['Desktop Chrome'],
         // @grafana/plugin-e2e's login fixture writes the session of user U to playwright/.auth/U.json.
         storageState: `playwright/.auth/${admin.user}.json`,
-        // Chromium's sandbox needs user namespaces, which root in a container lacks.
-        launchOptions: chromiumPath ? { executablePath: chromiumPath, args: runsAsRoot ? ['--no-sandbox'] : [] } : {},
+        launchOptions,
       },
       dependencies: ['auth'],
     },

@@ -1,9 +1,30 @@
 import CopyWebpackPlugin from 'copy-webpack-plugin';
 import path from 'path';
-import type { Configuration } from 'webpack';
+import { Compilation, type Compiler, type Configuration } from 'webpack';
 import { merge } from 'webpack-merge';
 
 import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
+
+/**
+ * Removes src/test/ from the build. The scaffold copies every JSON file of src/, and the page fixtures there hold query
+ * results of the test data, which Grafana has no use for.
+ */
+class DropTestFiles {
+  apply(compiler: Compiler): void {
+    compiler.hooks.thisCompilation.tap('DropTestFiles', (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: 'DropTestFiles', stage: Compilation.PROCESS_ASSETS_STAGE_SUMMARIZE },
+        (assets) => {
+          for (const name of Object.keys(assets)) {
+            if (name.startsWith('test/')) {
+              compilation.deleteAsset(name);
+            }
+          }
+        }
+      );
+    });
+  }
+}
 
 const config = async (env: Env): Promise<Configuration> => {
   const baseConfig = await grafanaConfig(env);
@@ -19,7 +40,7 @@ const config = async (env: Env): Promise<Configuration> => {
     patterns: [{ from: 'panels/*/img/*.svg', context: path.resolve(process.cwd(), 'src'), to: '.' }],
   });
 
-  return merge(baseConfig, { plugins: [copyDashboards, copyPanelLogos] });
+  return merge(baseConfig, { plugins: [copyDashboards, copyPanelLogos, new DropTestFiles()] });
 };
 
 export default config;

@@ -1,11 +1,30 @@
 import type { Command } from 'commander';
+import type { Client } from 'pg';
 
 import { connect } from '../db/connection';
 import { migrate, type MigrateResult } from '../migrate/run';
 
 interface MigrateCommandOptions {
   databaseUrl?: string;
-  sourceSchema: string;
+  sourceSchema?: string;
+}
+
+/**
+ * Returns the source schema of the last migrate, so that a later run without --source-schema keeps reading the same
+ * CloudQuery tables; public, CloudQuery's default, on a database that was never migrated.
+ */
+export async function lastSourceSchema(client: Client): Promise<string> {
+  const ledger = await client.query<{ present: boolean }>(
+    "SELECT to_regclass('ciem.source_bindings') IS NOT NULL AS present"
+  );
+  if (!ledger.rows[0].present) {
+    return 'public';
+  }
+
+  const bound = await client.query<{ source_schema: string }>(
+    'SELECT source_schema FROM ciem.source_bindings ORDER BY bound_at DESC LIMIT 1'
+  );
+  return bound.rows[0]?.source_schema ?? 'public';
 }
 
 export function registerMigrate(program: Command): void {
@@ -13,12 +32,16 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('Create or update the ciem schema: apply pending sql-views/ migrations and bind the CloudQuery tables')
     .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the PG* variables)')
-    .option('--source-schema <schema>', 'schema that holds the CloudQuery tables', 'public')
+    .option(
+      '--source-schema <schema>',
+      'schema that holds the CloudQuery tables (default: the schema of the last migrate, else public)'
+    )
     .action(async (options: MigrateCommandOptions) => {
       const client = await connect(options);
       try {
-        const result = await migrate(client, { sourceSchema: options.sourceSchema });
-        printMigrateResult(result, options.sourceSchema);
+        const sourceSchema = options.sourceSchema ?? (await lastSourceSchema(client));
+        const result = await migrate(client, { sourceSchema });
+        printMigrateResult(result, sourceSchema);
       } finally {
         await client.end();
       }
@@ -36,7 +59,9 @@ export function printMigrateResult(result: MigrateResult, sourceSchema: string):
     console.log(`Loaded the AWS action catalogue ${result.catalogue.version} (${result.catalogue.actions} actions).`);
   }
 
-  const missing = result.sources.filter((source) => !source.present && !source.optional).map((source) => source.table_name);
+  const missing = result.sources
+    .filter((source) => !source.present && !source.optional)
+    .map((source) => source.table_name);
   if (missing.length > 0) {
     console.log(
       `Source tables missing from schema ${sourceSchema}: ${missing.join(', ')}.\n` +

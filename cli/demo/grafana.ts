@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -47,6 +47,23 @@ export interface GrafanaOptions {
  * loopback. The datasource credentials reach the provisioning files through environment
  * variables, as in docker-compose.yml.
  */
+/**
+ * Returns the ids of the app and its nested panels in a plugin folder (dist/, or src/ before a build). Grafana loads
+ * each unsigned plugin only when its own id is allowed, nested panels included.
+ */
+export function pluginIdsIn(dir: string): string[] {
+  const panelsDir = path.join(dir, 'panels');
+  const panelFiles = existsSync(panelsDir)
+    ? readdirSync(panelsDir)
+        .map((panel) => path.join(panelsDir, panel, 'plugin.json'))
+        .filter((file) => existsSync(file))
+    : [];
+
+  return [path.join(dir, 'plugin.json'), ...panelFiles].map(
+    (file) => (JSON.parse(readFileSync(file, 'utf8')) as { id: string }).id
+  );
+}
+
 export async function startGrafana(options: GrafanaOptions): Promise<ChildProcess> {
   const root = packageRoot();
   const dist = path.join(root, 'dist');
@@ -67,7 +84,7 @@ export async function startGrafana(options: GrafanaOptions): Promise<ChildProces
     GF_PATHS_PROVISIONING: path.join(root, 'provisioning'),
     GF_SERVER_HTTP_ADDR: '127.0.0.1',
     GF_SERVER_HTTP_PORT: String(options.port),
-    GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: pluginId,
+    GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: pluginIdsIn(dist).join(','),
     GF_ANALYTICS_REPORTING_ENABLED: 'false',
     GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
     GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',

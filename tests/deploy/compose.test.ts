@@ -8,6 +8,7 @@ import {
   serviceCommand,
   serviceEnvironment,
 } from './compose-file';
+import { pluginIdsIn } from '../../cli/demo/grafana';
 import { secretName } from './literal-secrets';
 import {
   appPluginId,
@@ -308,6 +309,13 @@ describe('PostgreSQL init script', () => {
   it('creates the role that Grafana logs in as', () => {
     const readerRole = /reader_role=(\S+)/.exec(script)?.[1];
     expect(serviceEnvironment(composeService('grafana')).OPENCIEM_GRAFANA_DB_USER).toBe(readerRole);
+  });
+});
+
+// openciem demo starts Grafana itself, with the ids it reads from the plugin folder.
+describe('demo grafana', () => {
+  it('allows every unsigned plugin id under src/', () => {
+    expect(pluginIdsIn(repositoryPath('src')).sort()).toEqual(pluginIds().sort());
   });
 });
 

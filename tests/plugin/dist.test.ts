@@ -99,6 +99,11 @@ describe('dist/plugin.json', () => {
     expect(plugin.info.version).toBe(packageJson.version);
   });
 
+  // The page fixtures of src/test/ hold query results of the test data, which the plugin must not ship.
+  test('ships no test files', () => {
+    expect(existsSync(path.join(distDir, 'test'))).toBe(false);
+  });
+
   test('has no build placeholders left', () => {
     const text = readFileSync(path.join(distDir, 'plugin.json'), 'utf8');
 

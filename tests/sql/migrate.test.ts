@@ -148,6 +148,17 @@ describe('migrate with CloudQuery tables in another schema', () => {
     expect(binding.rows).toEqual([{ source_schema: 'cloudquery' }]);
   }, 60_000);
 
+  test('a later migrate keeps the schema', async () => {
+    const result = runCli(['migrate', '--database-url', db.url]);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('missing from schema public');
+    const binding = await db.client.query('SELECT DISTINCT source_schema FROM ciem.source_bindings');
+    expect(binding.rows).toEqual([{ source_schema: 'cloudquery' }]);
+    const identities = await db.client.query('SELECT count(*)::int AS n FROM ciem.identities');
+    expect(identities.rows[0].n).toBe(8);
+  }, 60_000);
+
   test('DATABASE_URL works when --database-url is absent', () => {
     const result = runCli(['migrate', '--source-schema', 'cloudquery'], { DATABASE_URL: db.url });
     expect(result.status).toBe(0);
