@@ -11,7 +11,10 @@ export const pluginId = 'openciem-entitlements-app';
 export function findGrafana(env: NodeJS.ProcessEnv = process.env): { binary: string; home: string } | null {
   const candidates: string[] = [];
   if (env.GRAFANA_HOME) {
-    candidates.push(path.join(env.GRAFANA_HOME, 'bin', 'grafana'), path.join(env.GRAFANA_HOME, 'bin', 'grafana-server'));
+    candidates.push(
+      path.join(env.GRAFANA_HOME, 'bin', 'grafana'),
+      path.join(env.GRAFANA_HOME, 'bin', 'grafana-server')
+    );
   }
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     candidates.push(path.join(dir, 'grafana'), path.join(dir, 'grafana-server'));
@@ -96,6 +99,7 @@ export async function startGrafana(options: GrafanaOptions): Promise<ChildProces
     OPENCIEM_GRAFANA_DB_SSLMODE: 'disable',
   };
 
-  const args = path.basename(options.binary) === 'grafana' ? ['server', '--homepath', options.home] : ['--homepath', options.home];
+  const args =
+    path.basename(options.binary) === 'grafana' ? ['server', '--homepath', options.home] : ['--homepath', options.home];
   return spawn(options.binary, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }

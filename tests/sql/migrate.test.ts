@@ -15,8 +15,12 @@ const migrationsDir = path.join(repositoryRoot, 'sql-views');
 
 /** Everything migrate could change: the ledger, the bindings and every ciem object's definition. */
 async function schemaState(client: Client): Promise<unknown> {
-  const ledger = await client.query('SELECT version, checksum, applied_at FROM ciem.schema_migrations ORDER BY version');
-  const bindings = await client.query('SELECT table_name, definition, bound_at FROM ciem.source_bindings ORDER BY table_name');
+  const ledger = await client.query(
+    'SELECT version, checksum, applied_at FROM ciem.schema_migrations ORDER BY version'
+  );
+  const bindings = await client.query(
+    'SELECT table_name, definition, bound_at FROM ciem.source_bindings ORDER BY table_name'
+  );
   const views = await client.query(
     "SELECT c.oid::int, c.relname, pg_get_viewdef(c.oid) AS definition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ciem' AND c.relkind IN ('v', 'm') ORDER BY c.relname"
   );
@@ -54,10 +58,14 @@ describe('migrate on a database without CloudQuery tables', () => {
 
   test('the ledger records every file with its checksum', async () => {
     const files = readFileSync(path.join(migrationsDir, '0001_source_bindings.sql'));
-    const ledger = await db.client.query("SELECT checksum, tool_version FROM ciem.schema_migrations WHERE version = '0001'");
+    const ledger = await db.client.query(
+      "SELECT checksum, tool_version FROM ciem.schema_migrations WHERE version = '0001'"
+    );
     const { createHash } = await import('node:crypto');
     expect(ledger.rows[0].checksum).toBe(createHash('sha256').update(files).digest('hex'));
-    expect(ledger.rows[0].tool_version).toBe(JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')).version);
+    expect(ledger.rows[0].tool_version).toBe(
+      JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')).version
+    );
   });
 
   test('tables that appear later are bound on the next run', async () => {
@@ -98,7 +106,10 @@ describe('migrate with edited or failing migrations', () => {
   });
 
   test('a failing migration is rolled back and names its line', async () => {
-    writeFileSync(path.join(dir, '9000_broken.sql'), 'CREATE TABLE ciem.half_done (id int);\n\nSELECT * FROM ciem.no_such_table;\n');
+    writeFileSync(
+      path.join(dir, '9000_broken.sql'),
+      'CREATE TABLE ciem.half_done (id int);\n\nSELECT * FROM ciem.no_such_table;\n'
+    );
     const before = await schemaState(db.client);
 
     await expect(migrate(db.client, { sourceSchema: 'public', migrationsDir: dir })).rejects.toThrow(
@@ -111,7 +122,9 @@ describe('migrate with edited or failing migrations', () => {
   });
 
   test('a database migrated by a newer openciem is rejected', async () => {
-    await db.client.query("INSERT INTO ciem.schema_migrations (version, name, checksum, duration_ms, tool_version) VALUES ('9999', '9999_future.sql', 'x', 0, '9.9.9')");
+    await db.client.query(
+      "INSERT INTO ciem.schema_migrations (version, name, checksum, duration_ms, tool_version) VALUES ('9999', '9999_future.sql', 'x', 0, '9.9.9')"
+    );
     await expect(migrate(db.client, { sourceSchema: 'public', migrationsDir: migrationsDir })).rejects.toThrow(
       /the database has migration 9999_future\.sql, which this openciem .* does not ship/
     );
@@ -120,7 +133,9 @@ describe('migrate with edited or failing migrations', () => {
 
   test('a file name outside the naming rule is rejected', async () => {
     writeFileSync(path.join(dir, 'extra.sql'), 'SELECT 1;');
-    await expect(migrate(db.client, { sourceSchema: 'public', migrationsDir: dir })).rejects.toThrow(/extra\.sql does not follow the naming rule/);
+    await expect(migrate(db.client, { sourceSchema: 'public', migrationsDir: dir })).rejects.toThrow(
+      /extra\.sql does not follow the naming rule/
+    );
   });
 });
 
@@ -138,13 +153,15 @@ describe('migrate with CloudQuery tables in another schema', () => {
     const result = runCli(['migrate', '--database-url', db.url, '--source-schema', 'cloudquery']);
 
     expect(result.status).toBe(0);
-    const rows = await db.client.query('SELECT identity_type, count(*)::int AS n FROM ciem.identities GROUP BY 1 ORDER BY 1');
+    const rows = await db.client.query(
+      'SELECT identity_type, count(*)::int AS n FROM ciem.identities GROUP BY 1 ORDER BY 1'
+    );
     expect(rows.rows).toEqual([
       { identity_type: 'group', n: 2 },
       { identity_type: 'role', n: 3 },
       { identity_type: 'user', n: 3 },
     ]);
-    const binding = await db.client.query("SELECT DISTINCT source_schema FROM ciem.source_bindings");
+    const binding = await db.client.query('SELECT DISTINCT source_schema FROM ciem.source_bindings');
     expect(binding.rows).toEqual([{ source_schema: 'cloudquery' }]);
   }, 60_000);
 
@@ -265,11 +282,15 @@ describe('read-only role for Grafana', () => {
   });
 
   test('cannot read the CloudQuery tables', async () => {
-    await expect(asReader((client) => client.query('SELECT * FROM public.aws_iam_users'))).rejects.toThrow(/permission denied/);
+    await expect(asReader((client) => client.query('SELECT * FROM public.aws_iam_users'))).rejects.toThrow(
+      /permission denied/
+    );
   });
 
   test('cannot write to ciem', async () => {
-    await expect(asReader((client) => client.query('DELETE FROM ciem.source_bindings'))).rejects.toThrow(/read-only transaction/);
+    await expect(asReader((client) => client.query('DELETE FROM ciem.source_bindings'))).rejects.toThrow(
+      /read-only transaction/
+    );
   });
 
   test('lacks write grants even when it leaves read-only mode', async () => {
