@@ -1,6 +1,7 @@
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { Observable } from 'rxjs';
 import { PluginContextProvider } from '@grafana/data';
 import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
@@ -183,6 +184,26 @@ describe('Identity page states', () => {
         'The query on datasource openciem-postgres failed: ERROR: identity arn:aws:iam::200611803367:user/no-such-user not found (SQLSTATE P0001)'
       )
     ).toBeInTheDocument();
+  });
+
+  // The summary is the page's slowest query, so it starts with the identity's, not after it.
+  test('starts the summary with the identity', async () => {
+    const pending: Array<() => void> = [];
+    const answer = answerWithFixtures(ADMINISTRATOR_FIXTURES);
+    fetchMock.mockImplementation(
+      (request: BackendSrvRequest) =>
+        new Observable((subscriber) => {
+          pending.push(() => answer(request).subscribe(subscriber));
+        })
+    );
+
+    renderIdentity(ADMINISTRATOR);
+
+    await waitFor(() => expect(requestedSql().some((sql) => sql.includes('identity_permission_summary'))).toBe(true));
+    expect(screen.queryByTestId(testIds.identity.summary)).not.toBeInTheDocument();
+    act(() => pending.forEach((release) => release()));
+    expect(await screen.findByTestId(testIds.identity.tree)).toBeInTheDocument();
+    expect(requestedSql().filter((sql) => sql.includes('identity_permission_summary'))).toHaveLength(1);
   });
 
   test('explains groups have no permissions', async () => {

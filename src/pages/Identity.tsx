@@ -1,4 +1,4 @@
-import React, { useCallback } from 'react';
+import React, { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { EmptyState, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
@@ -12,6 +12,7 @@ import { PLUGIN_BASE_URL, ROUTES } from '../constants';
 import { useAsync } from '../hooks/useAsync';
 import { useDatasourceUid } from '../hooks/useDatasourceUid';
 import { fetchIdentity, fetchIdentityFindings } from '../services/identityDetail';
+import { fetchPermissionSummary, type PermissionSummaryRow } from '../services/permissions';
 
 const IDENTITIES_URL = `${PLUGIN_BASE_URL}/${ROUTES.Identities}`;
 
@@ -36,8 +37,25 @@ function Identity() {
   return <IdentityContent identityArn={identityArn} />;
 }
 
+/** Matches the ARN of an IAM user or role, the identities that have effective permissions. */
+const PRINCIPAL_ARN = /^arn:aws[\w-]*:iam::\d{12}:(user|role)\//;
+
+/**
+ * Starts the permission summary together with the identity, rather than after it, because it is the slowest query of
+ * the page. The error is kept for the tree, which reports it; the page itself does not wait for it.
+ */
+function prefetchSummary(datasourceUid: string, identityArn: string): Promise<PermissionSummaryRow[]> | undefined {
+  if (!PRINCIPAL_ARN.test(identityArn)) {
+    return undefined;
+  }
+  const request = fetchPermissionSummary(datasourceUid, identityArn);
+  request.catch(() => undefined);
+  return request;
+}
+
 function IdentityContent({ identityArn }: { identityArn: string }) {
   const datasourceUid = useDatasourceUid();
+  const summaryRequest = useMemo(() => prefetchSummary(datasourceUid, identityArn), [datasourceUid, identityArn]);
   const load = useCallback(async () => {
     const [identity, findings] = await Promise.all([
       fetchIdentity(datasourceUid, identityArn),
@@ -85,6 +103,7 @@ function IdentityContent({ identityArn }: { identityArn: string }) {
                 datasourceUid={datasourceUid}
                 identityArn={identityArn}
                 identityType={loaded.value.identity.identityType}
+                summaryRequest={summaryRequest}
               />
             </section>
           </Stack>

@@ -3,7 +3,7 @@ import { Alert, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
 
 import { useAsync } from '../../hooks/useAsync';
 import { usePermissionTree } from '../../hooks/usePermissionTree';
-import { fetchPermissionSummary } from '../../services/permissions';
+import { fetchPermissionSummary, type PermissionSummaryRow } from '../../services/permissions';
 import {
   buildTreeRows,
   filterServices,
@@ -20,13 +20,15 @@ interface Props {
   datasourceUid: string;
   identityArn: string;
   identityType: string;
+  /** The summary query, when the page started it already. */
+  summaryRequest?: Promise<PermissionSummaryRow[]>;
 }
 
 /**
  * Shows the effective permissions of a user or role as a tree of service, access level and action. The summary is
  * fetched first; the actions of a level and the statements of an action are fetched when the user opens them.
  */
-export function IdentityPermissions({ datasourceUid, identityArn, identityType }: Props) {
+export function IdentityPermissions({ datasourceUid, identityArn, identityType, summaryRequest }: Props) {
   if (identityType === 'group') {
     return (
       <Alert severity="info" title="Groups have no effective permissions of their own">
@@ -36,11 +38,14 @@ export function IdentityPermissions({ datasourceUid, identityArn, identityType }
     );
   }
 
-  return <PermissionSummary datasourceUid={datasourceUid} identityArn={identityArn} />;
+  return <PermissionSummary datasourceUid={datasourceUid} identityArn={identityArn} summaryRequest={summaryRequest} />;
 }
 
-function PermissionSummary({ datasourceUid, identityArn }: Omit<Props, 'identityType'>) {
-  const load = useCallback(() => fetchPermissionSummary(datasourceUid, identityArn), [datasourceUid, identityArn]);
+function PermissionSummary({ datasourceUid, identityArn, summaryRequest }: Omit<Props, 'identityType'>) {
+  const load = useCallback(
+    () => summaryRequest ?? fetchPermissionSummary(datasourceUid, identityArn),
+    [datasourceUid, identityArn, summaryRequest]
+  );
   const summary = useAsync(load);
   const services = useMemo(() => (summary.status === 'done' ? groupByService(summary.value) : []), [summary]);
 
