@@ -6,7 +6,7 @@ import { PluginContextProvider } from '@grafana/data';
 import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
 import { testIds } from '../components/testIds';
-import { sqlOf } from '../test/dsQuery';
+import { respondWith, sqlOf, tableResponse } from '../test/dsQuery';
 import { answerWithFixtures, fixtureResponse, fixtureRows, readFixture } from '../test/fixtures';
 import { appMeta } from '../test/pluginMeta';
 import Identity from './Identity';
@@ -213,6 +213,27 @@ describe('Identity page states', () => {
     renderIdentity(String(group.identity_id));
 
     expect(await screen.findByText('Groups have no effective permissions of their own')).toBeInTheDocument();
+    expect(requestedSql().some((sql) => sql.includes('identity_permission_summary'))).toBe(false);
+  });
+
+  // ciem.identities holds Kubernetes, Google Cloud and Azure identities too; the tree evaluates AWS policies only.
+  test('points other clouds to their permissions', async () => {
+    const fixture = readFixture('identity-group');
+    const columns = fixture.columns ?? [];
+    const column = (name: string) => columns.findIndex((item) => item.name === name);
+    const rows = (fixture.rows ?? []).map((row) =>
+      row.map((value, index) =>
+        index === column('cloud') ? 'kubernetes' : index === column('identity_type') ? 'service_account' : value
+      )
+    );
+    const answer = answerWithFixtures(['findings-group']);
+    fetchMock.mockImplementation((request: BackendSrvRequest) =>
+      sqlOf(request) === fixture.sql ? respondWith(tableResponse(fixture.sql, columns, rows)) : answer(request)
+    );
+
+    renderIdentity(String(fixtureRows('identity-group')[0].identity_id));
+
+    expect(await screen.findByText('The permission tree covers AWS identities')).toBeInTheDocument();
     expect(requestedSql().some((sql) => sql.includes('identity_permission_summary'))).toBe(false);
   });
 });

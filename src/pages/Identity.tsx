@@ -103,6 +103,7 @@ function IdentityContent({ identityArn }: { identityArn: string }) {
                 datasourceUid={datasourceUid}
                 identityArn={identityArn}
                 identityType={loaded.value.identity.identityType}
+                cloud={loaded.value.identity.cloud}
                 summaryRequest={summaryRequest}
               />
             </section>
