@@ -14,10 +14,14 @@ describe('demo with an embedded PostgreSQL', () => {
   test('serves the demo organisation to the read-only role and stops on Ctrl-C', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'openciem-demo-'));
     const port = await freePort();
-    const child = spawn(process.execPath, ['bin/openciem.js', 'demo', '--data-dir', dataDir, '--port', String(port), '--no-grafana'], {
-      cwd: repositoryRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/openciem.js', 'demo', '--data-dir', dataDir, '--port', String(port), '--no-grafana'],
+      {
+        cwd: repositoryRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -42,8 +46,12 @@ describe('demo with an embedded PostgreSQL', () => {
 
     const reader = new Client({ host: '127.0.0.1', port, user: 'openciem_grafana', password, database: 'openciem' });
     await reader.connect();
-    const rows = await reader.query('SELECT account_id, count(*)::int AS n FROM ciem.identities GROUP BY 1 ORDER BY 1');
+    const rows = await reader.query(
+      "SELECT account_id, count(*)::int AS n FROM ciem.identities WHERE cloud = 'aws' GROUP BY 1 ORDER BY 1"
+    );
+    const clouds = await reader.query('SELECT DISTINCT cloud FROM ciem.identities ORDER BY 1');
     await reader.end();
+    expect(clouds.rows.map((row) => row.cloud)).toEqual(['aws', 'azure', 'gcp', 'kubernetes']);
     expect(rows.rows).toEqual([
       { account_id: '111122223333', n: 6 },
       { account_id: '123456789012', n: 7 },
@@ -95,7 +103,11 @@ describe('demo into an existing database', () => {
     const rows = await db.client.query(
       "SELECT display_name, last_used_at, permissions_boundary_arn FROM ciem.identities WHERE display_name IN ('PublicReadRole', 'erin.dev') ORDER BY 1"
     );
-    expect(rows.rows[0]).toMatchObject({ display_name: 'PublicReadRole', last_used_at: null, permissions_boundary_arn: null });
+    expect(rows.rows[0]).toMatchObject({
+      display_name: 'PublicReadRole',
+      last_used_at: null,
+      permissions_boundary_arn: null,
+    });
     expect(rows.rows[1]).toMatchObject({
       display_name: 'erin.dev',
       permissions_boundary_arn: 'arn:aws:iam::123456789012:policy/DeveloperBoundary',
