@@ -148,6 +148,37 @@ SELECT DISTINCT c.benchmark,
 COMMENT ON TABLE ciem.compliance_benchmarks IS
     'The cloud of each benchmark in ciem.compliance_controls: aws, kubernetes, gcp or azure.';
 
+-- The AWS controls judge AWS accounts only, now that ciem.identities holds other clouds' too.
+CREATE OR REPLACE VIEW ciem.compliance_account_data AS
+WITH accounts AS (
+    SELECT i.account_id, split_part(i.identity_id, ':', 2) AS partition FROM ciem.identities i WHERE i.cloud = 'aws'
+    UNION
+    SELECT split_part(c.arn, ':', 5), split_part(c.arn, ':', 2) FROM ciem.stg_aws_iam_credential_reports c
+    UNION
+    SELECT a.account_id, NULL FROM ciem.stg_aws_iam_accounts a
+    UNION
+    SELECT p.account_id, NULL FROM ciem.stg_aws_iam_password_policies p
+),
+synced AS (
+    SELECT array_agg(b.table_name) AS tables FROM ciem.source_bindings b WHERE b.present
+)
+SELECT a.account_id,
+       coalesce(max(a.partition), 'aws') AS partition,
+       format('arn:%s:iam::%s:root', coalesce(max(a.partition), 'aws'), a.account_id) AS root_arn,
+       a.account_id IN (SELECT i.account_id FROM ciem.identities i WHERE i.cloud = 'aws') AS has_identities,
+       a.account_id IN (SELECT s.account_id FROM ciem.stg_aws_iam_accounts s) AS has_account_summary,
+       a.account_id IN (SELECT p.account_id FROM ciem.stg_aws_iam_password_policies p) AS has_password_policy,
+       a.account_id IN (SELECT split_part(c.arn, ':', 5) FROM ciem.stg_aws_iam_credential_reports c) AS has_credential_report,
+       a.account_id IN (SELECT r.account_id FROM ciem.stg_aws_regions r) AS has_regions,
+       coalesce('aws_iam_virtual_mfa_devices' = ANY (max(s.tables)), false) AS virtual_mfa_devices_synced,
+       coalesce('aws_iam_server_certificates' = ANY (max(s.tables)), false) AS server_certificates_synced,
+       coalesce('aws_accessanalyzer_analyzers' = ANY (max(s.tables)), false) AS analyzers_synced,
+       coalesce('aws_account_alternate_contacts' = ANY (max(s.tables)), false) AS alternate_contacts_synced
+  FROM accounts a
+ CROSS JOIN synced s
+ WHERE coalesce(a.account_id, '') <> ''
+ GROUP BY a.account_id;
+
 -- ciem.compliance_results across clouds. The AWS results keep their materialised view, renamed
 -- aws_compliance_results; the views that read compliance_results are created again on the union.
 CREATE TEMP TABLE compliance_results_dependents ON COMMIT DROP AS

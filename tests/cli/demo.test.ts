@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,16 @@ import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/global-setup';
 import { repositoryRoot } from '../support/paths';
+
+/** The demo started by the running test, stopped after it even when an assertion fails, so Jest can exit. */
+let running: ChildProcess | undefined;
+
+afterEach(() => {
+  if (running !== undefined && running.exitCode === null && running.signalCode === null) {
+    running.kill('SIGINT');
+  }
+  running = undefined;
+});
 
 describe('demo with an embedded PostgreSQL', () => {
   test('serves the demo organisation to the read-only role and stops on Ctrl-C', async () => {
@@ -22,6 +32,7 @@ describe('demo with an embedded PostgreSQL', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       }
     );
+    running = child;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
