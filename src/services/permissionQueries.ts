@@ -6,7 +6,7 @@ export const ACCESS_LEVELS = ['Permissions management', 'Write', 'Read', 'Taggin
 
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
-// NOTE: the summary evaluates every catalogue action for the identity, about 0.4 s for an admin at 10,000 identities.
+// NOTE: the summary evaluates every catalogue action for the identity, about 0.2 s for an admin at 10,000 identities.
 /** Builds the query for the first level of the tree: action counts per service and access level. */
 export function buildPermissionSummaryQuery(identityArn: string): string {
   return [
