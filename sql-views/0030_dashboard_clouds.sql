@@ -296,3 +296,18 @@ SELECT s.taken_at AS "time", c.account_id, c.control_id, c.pass_count, c.fail_co
 
 COMMENT ON VIEW ciem.compliance_trends IS
     'Compliance result counts per snapshot time, benchmark, account and control, with the benchmark''s cloud; sum pass_count and fail_count for a pass rate.';
+
+-- The order in which the dashboards list the trust classes of every cloud, from the narrowest
+-- audience to the widest: ciem.trust_class_rank of migration 0015 ranks the AWS account classes
+-- only, and ciem.narrowing_value_rank depends on its numbers.
+CREATE FUNCTION ciem.cloud_trust_class_rank(classification text) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT array_position(ARRAY['same_account', 'service', 'google_managed', 'same_organization', 'other_namespace',
+                                'all_namespaces', 'deleted_principal', 'trusted_third_party', 'federated', 'federated_oidc',
+                                'federated_saml', 'unknown_domain', 'external', 'all_authenticated', 'public'],
+                          classification)
+$$;
+
+COMMENT ON FUNCTION ciem.cloud_trust_class_rank(text) IS
+    'The display rank of a trust class of any cloud, higher for a wider audience: same_account 1 up to public 15; NULL for an unknown class.';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { migrate } from '../../cli/migrate/run';
 import { createTestDatabase } from '../support/database';
 import { repositoryRoot } from '../support/paths';
+import { readDashboardFiles } from './grafana/dashboard-model';
 import { useDashboardDatabase } from './support';
 
 const database = useDashboardDatabase({ realExports: false });
@@ -144,6 +145,42 @@ describe('ciem.over_privileged_findings of other clouds', () => {
     expect(rows).toEqual(
       ['aws', 'azure', 'gcp', 'kubernetes'].map((cloud) => ({ cloud, method: 'every action on every resource' }))
     );
+  });
+});
+
+describe('ciem.cloud_trust_class_rank', () => {
+  const classificationVariable = readDashboardFiles()
+    .find(({ file }) => file === 'trust.json')
+    ?.dashboard.templating?.list?.find((variable) => variable.name === 'classification');
+  const offered = String(classificationVariable?.query ?? '').split(',');
+
+  test('ranks and offers every trust class of the demo', async () => {
+    const rows = await rowsOf<{ classification: string; rank: number | null }>(
+      `SELECT c.classification, ciem.cloud_trust_class_rank(c.classification) AS rank
+         FROM (SELECT classification FROM ciem.cross_account_trust
+               UNION SELECT classification FROM ciem.cross_boundary_trust) c
+        ORDER BY 1`
+    );
+
+    // Classes of AWS (service), Kubernetes (all_authenticated, other_namespace) and Google Cloud (google_managed).
+    expect(rows.map((row) => row.classification)).toEqual(
+      expect.arrayContaining(['all_authenticated', 'external', 'google_managed', 'other_namespace', 'service'])
+    );
+    expect(rows.filter((row) => row.rank === null)).toEqual([]);
+    expect(rows.map((row) => row.classification).filter((classification) => !offered.includes(classification))).toEqual(
+      []
+    );
+  });
+
+  test('ranks every offered class, the public last', async () => {
+    const rows = await rowsOf<{ classification: string; rank: number | null }>(
+      'SELECT c AS classification, ciem.cloud_trust_class_rank(c) AS rank FROM unnest($1::text[]) c ORDER BY 2 DESC',
+      [offered]
+    );
+
+    expect(rows.filter((row) => row.rank === null)).toEqual([]);
+    expect(rows[0].classification).toBe('public');
+    expect(new Set(rows.map((row) => row.rank)).size).toBe(offered.length);
   });
 });
 
