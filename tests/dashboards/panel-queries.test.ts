@@ -6,7 +6,12 @@ import { demoAccounts } from '../../cli/demo/organisation';
 import { readDashboardFiles, variableSql, variablesOf, type DashboardFile } from './grafana/dashboard-model';
 import { panelQueries, panelSql, runPanelSql, type QueryOutcome } from './grafana/panel-queries';
 import { identityColumnsWithoutLink, nestedPanelFields, resultProblems } from './grafana/panel-requirements';
-import { variableQuerySql, resolveVariables, type ResolvedDashboardVariables } from './grafana/variables';
+import {
+  variableQuerySql,
+  resolveVariables,
+  type ResolvedDashboardVariables,
+  type VariableSelection,
+} from './grafana/variables';
 import { defaultTimeRange, useDashboardDatabase } from './support';
 
 const dashboards = readDashboardFiles();
@@ -298,7 +303,7 @@ describe('cloud variable', () => {
       '%s shows its rows and no other cloud',
       async (_file, dashboardFile) => {
         const range = defaultTimeRange(dashboardFile.dashboard);
-        const selection =
+        const selection: VariableSelection =
           dashboardFile.file === 'identity.json'
             ? { cloud: [cloud], identity: await identityOf(cloud) }
             : { cloud: [cloud] };
