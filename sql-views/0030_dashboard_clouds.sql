@@ -1,5 +1,5 @@
--- What the dashboards need to filter by cloud and to show every cloud's rows. It adds names for
--- clouds and accounts in the variable options and per-cloud account counts. Over-privilege findings
+-- Objects for the dashboards' cloud filter and for showing every cloud's rows: names for clouds
+-- and accounts in the variable options, and per-cloud account counts. Over-privilege findings
 -- read the method and granting roles from every cloud's evidence, and compliance trends record
 -- the benchmark of each point.
 
