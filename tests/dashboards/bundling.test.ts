@@ -6,7 +6,9 @@ import { appPluginId, isRecord, listFiles, readJson, readYaml } from '../deploy/
 import {
   allPanels,
   readDashboardFiles,
+  variableSql,
   variablesOf,
+  type Dashboard,
   type DashboardPanel,
   type DataLink,
 } from './grafana/dashboard-model';
@@ -167,6 +169,60 @@ describe('dashboards', () => {
       multi: true,
       includeAll: true,
     });
+  });
+});
+
+describe('cloud variable', () => {
+  const sqlOf = (dashboard: Dashboard) => [
+    ...variablesOf(dashboard).map((variable) => ({
+      source: `variable ${variable.name}`,
+      sql: variableSql(variable) ?? '',
+    })),
+    ...allPanels(dashboard.panels).flatMap((panel) =>
+      (panel.targets ?? []).map((target) => ({ source: `panel ${panel.title}`, sql: target.rawSql ?? '' }))
+    ),
+  ];
+  const namesVariable = (sql: string, name: string) => variableUsages(sql).some((usage) => usage.name === name);
+  // Every relation the dashboards read that has a row per identity or account has an account_id or identity column.
+  const readsIdentityOrAccountData = (dashboard: Dashboard) =>
+    sqlOf(dashboard).some(({ sql }) => /account_id|identity_(id|arn)/.test(sql));
+
+  test('every dashboard reads identity or account data', () => {
+    expect(
+      dashboards.filter(({ dashboard }) => !readsIdentityOrAccountData(dashboard)).map(({ file }) => file)
+    ).toEqual([]);
+  });
+
+  test.each(dashboards.filter(({ dashboard }) => readsIdentityOrAccountData(dashboard)))(
+    '$file declares the cloud variable before the account variable',
+    ({ dashboard }) => {
+      const names = variablesOf(dashboard).map((variable) => variable.name);
+
+      expect(variablesOf(dashboard).find((variable) => variable.name === 'cloud')).toMatchObject({
+        type: 'query',
+        multi: true,
+        includeAll: true,
+        current: { value: ['$__all'] },
+      });
+      expect(names.indexOf('cloud')).toBeGreaterThan(-1);
+      expect(names.indexOf('cloud')).toBeLessThan(names.indexOf('account'));
+    }
+  );
+
+  test.each(dashboards)('$file lists the accounts of the chosen clouds', ({ dashboard }) => {
+    const account = variablesOf(dashboard).find((variable) => variable.name === 'account');
+
+    expect(namesVariable(variableSql(account ?? { name: 'account', type: 'query' }) ?? '', 'cloud')).toBe(true);
+    expect(account?.label).toBe('Account / project / subscription / cluster');
+  });
+
+  // A query that narrows by account but not by cloud would show the rows of another cloud's account of the same id.
+  test.each(dashboards)('$file filters by cloud wherever it filters by account', ({ dashboard }) => {
+    const unfiltered = sqlOf(dashboard)
+      .filter(({ sql }) => namesVariable(sql, 'account') && !namesVariable(sql, 'cloud'))
+      .map(({ source }) => source);
+
+    expect(unfiltered).toEqual([]);
   });
 });
 

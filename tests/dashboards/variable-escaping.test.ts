@@ -118,6 +118,19 @@ async function runBoth(
 describe.each(dashboards)('$file', (dashboardFile) => {
   const names = dashboardVariableNames(dashboardFile);
 
+  // The hostile values below reach a variable only through the SQL that names it, so an unnamed one goes untested.
+  test('names the cloud variable and every other variable in its SQL', () => {
+    const used = new Set(
+      sqlSources(dashboardFile).flatMap((source) => variableUsages(source.template).map((usage) => usage.name))
+    );
+    const declared = variablesOf(dashboardFile.dashboard)
+      .filter((variable) => variable.type !== 'datasource')
+      .map((variable) => variable.name);
+
+    expect(declared).toContain('cloud');
+    expect(declared.filter((name) => !used.has(name))).toEqual([]);
+  });
+
   test.each(sqlSources(dashboardFile).map((source) => [source.label, source] as const))(
     '%s names variables only as percent-encoded literals',
     (_label, source) => {

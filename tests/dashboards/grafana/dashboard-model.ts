@@ -47,6 +47,7 @@ export interface DashboardPanel {
 export interface DashboardVariable {
   name: string;
   type: string;
+  label?: string;
   query?: unknown;
   definition?: string;
   datasource?: DatasourceRef;

@@ -138,17 +138,30 @@ function timeSeriesProblems(outcome: QueryOutcome): string[] {
   return problems;
 }
 
-/** Columns with an IAM identity ARN in some cell that have no data link to the Identity dashboard. */
-export function identityColumnsWithoutLink(panel: DashboardPanel, outcome: QueryOutcome): string[] {
+/**
+ * Columns with an identity in some cell that have no data link to the Identity dashboard. An identity is an IAM
+ * identity ARN, or any other cloud's identity id in knownIdentityIds (the identity_id values of ciem.identities). A
+ * cell that repeats the identity of a linked cell of its row (a name that is the id, as for an Azure classic
+ * administrator's e-mail address) needs no link of its own.
+ */
+export function identityColumnsWithoutLink(
+  panel: DashboardPanel,
+  outcome: QueryOutcome,
+  knownIdentityIds: ReadonlySet<string> = new Set()
+): string[] {
   const linked = new Set(
     (panel.fieldConfig?.overrides ?? [])
       .filter((override) => override.matcher.id === 'byName')
       .filter((override) => linksOf(override).some((link) => (link.url ?? '').startsWith(identityDashboardLink)))
       .map((override) => String(override.matcher.options))
   );
+  const isIdentity = (value: unknown) =>
+    isIdentityArn(value) || (typeof value === 'string' && knownIdentityIds.has(value));
+  const linkedInRow = (row: Record<string, unknown>, value: unknown) =>
+    [...linked].some((column) => row[column] === value);
 
   return outcome.fields
     .map((field) => field.name)
-    .filter((name) => outcome.rows.some((row) => isIdentityArn(row[name])))
-    .filter((name) => !linked.has(name));
+    .filter((name) => !linked.has(name))
+    .filter((name) => outcome.rows.some((row) => isIdentity(row[name]) && !linkedInRow(row, row[name])));
 }
