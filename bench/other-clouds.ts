@@ -12,7 +12,7 @@ import { generateHierarchy, generateProject, planProjects } from './gcp-projects
 import { predefinedRoleCatalogue } from './gcp-role-catalogue';
 import { generateCluster, planClusters } from './kubernetes-clusters';
 
-/** What the generator wrote for one cloud other than AWS. */
+/** The generated share of one cloud other than AWS, with its timings. */
 export interface CloudLoad {
   cloud: Exclude<CloudName, 'aws'>;
   /** Identities the plan gave the cloud. */
