@@ -7,7 +7,9 @@ const plan = planSubscriptions(1_000, 4);
 const catalogue = builtInRoleCatalogue();
 const subscriptions = plan.subscriptions.map((subscription) => generateSubscription(plan, subscription, catalogue));
 const propertiesOf = (row: Row) => row.properties as Properties;
-const assignments = subscriptions.flatMap((subscription) => subscription.rows.azure_authorization_role_assignments ?? []);
+const assignments = subscriptions.flatMap(
+  (subscription) => subscription.rows.azure_authorization_role_assignments ?? []
+);
 
 describe('planSubscriptions', () => {
   test('splits every identity over subscriptions', () => {
@@ -17,7 +19,9 @@ describe('planSubscriptions', () => {
 
   test('gives subscriptions GUIDs', () => {
     for (const subscription of plan.subscriptions) {
-      expect(subscription.subscriptionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(subscription.subscriptionId).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+      );
     }
   });
 });
@@ -31,7 +35,9 @@ describe('generateSubscription', () => {
   test('creates the planned identities', () => {
     plan.subscriptions.forEach((subscriptionPlan, index) => {
       const counts = subscriptions[index].counts;
-      expect(counts.users + counts.groups + counts.servicePrincipals + counts.managedIdentities).toBe(subscriptionPlan.identities);
+      expect(counts.users + counts.groups + counts.servicePrincipals + counts.managedIdentities).toBe(
+        subscriptionPlan.identities
+      );
     });
   });
 

@@ -13,7 +13,7 @@ import {
   tenantRow,
   type RoleDefinition,
 } from '../cli/demo/azure-rows';
-import { splitProportionally } from './cloud-mix';
+import { unevenAccountSizes } from './cloud-mix';
 import { teams } from './customer-policies';
 import { Random, ZipfSampler } from './random';
 
@@ -81,14 +81,11 @@ export interface GeneratedSubscription {
  */
 export function planSubscriptions(identities: number, seed: number): AzurePlan {
   const random = new Random(seed).fork('azure plan');
-  const count = Math.max(minimumSubscriptions, Math.ceil(identities / identitiesPerSubscription));
-  const sizes = splitProportionally(
-    identities,
-    Array.from({ length: count }, () => 1 + random.next())
-  );
+  const sizes = unevenAccountSizes(identities, identitiesPerSubscription, minimumSubscriptions, random);
   const group = (name: string) => `/providers/Microsoft.Management/managementGroups/${name}`;
-  const managementGroups = Array.from({ length: Math.ceil(count / subscriptionsPerManagementGroup) }, (_, index) =>
-    group(`bench-${teams[index % teams.length]}-${index}`)
+  const managementGroups = Array.from(
+    { length: Math.ceil(sizes.length / subscriptionsPerManagementGroup) },
+    (_, index) => group(`bench-${teams[index % teams.length]}-${index}`)
   );
   const subscriptions = sizes.map((size, index) => ({
     index,
@@ -137,7 +134,9 @@ export function builtInRoleCatalogue(): RoleDefinition[] {
     {
       guid: guidOf(index, 1),
       roleName: `${provider} Reader`,
-      permissions: [{ actions: [`Microsoft.${provider}/*/read`, 'Microsoft.Resources/subscriptions/resourceGroups/read'] }],
+      permissions: [
+        { actions: [`Microsoft.${provider}/*/read`, 'Microsoft.Resources/subscriptions/resourceGroups/read'] },
+      ],
     },
     {
       guid: guidOf(index, 2),
@@ -159,12 +158,17 @@ export function builtInRoleCatalogue(): RoleDefinition[] {
 }
 
 /**
- * Generates one subscription: the built-in catalogue and custom roles listed for it, principals
- * assigned roles at resource group, subscription and resource scope (some under an ABAC
- * condition), the management-group assignments listed for it, managed identities of virtual
- * machines and web apps, classic administrators and the Owner role's PIM policy.
+ * Generates one subscription with the built-in catalogue and custom roles listed for it. Its
+ * principals hold roles at resource group, subscription and resource scope, some under an ABAC
+ * condition, and the management-group assignments above it are listed too. Managed identities
+ * belong to virtual machines and web apps. The subscription also has classic administrators and
+ * a PIM policy for Owner.
  */
-export function generateSubscription(plan: AzurePlan, subscription: SubscriptionPlan, catalogue = builtInRoleCatalogue()): GeneratedSubscription {
+export function generateSubscription(
+  plan: AzurePlan,
+  subscription: SubscriptionPlan,
+  catalogue = builtInRoleCatalogue()
+): GeneratedSubscription {
   const random = new Random(plan.seed).fork(`subscription-${subscription.index}`);
   const days = (count: number) => new Date(asOf.getTime() - count * 86_400_000).toISOString();
   const id = subscription.subscriptionId;
@@ -181,7 +185,7 @@ export function generateSubscription(plan: AzurePlan, subscription: Subscription
   const synthetic = catalogue.filter((definition) => !builtInDefinitions.includes(definition));
   const syntheticSampler = new ZipfSampler(synthetic.length, 0.8);
   const byGuid = (guid: string) => catalogue.find((definition) => definition.guid === guid) as RoleDefinition;
-  // Cumulative shares of the real built-in roles; the rest go to custom roles and the synthetic ones.
+  // Cumulative shares of the real built-in roles. The rest go to custom roles and the synthetic ones.
   const builtInShares: Array<[number, RoleDefinition]> = [
     [0.02, byGuid(builtInRoles.owner)],
     [0.1, byGuid(builtInRoles.contributor)],
@@ -264,10 +268,22 @@ export function generateSubscription(plan: AzurePlan, subscription: Subscription
     const identity = { type: 'SystemAssigned', principalId, tenantId: azureTenant.tenantId };
     if (random.chance(0.6)) {
       const name = `${team}-vm-${index}`;
-      virtualMachines.push({ subscription_id: id, id: `${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`, name, type: 'Microsoft.Compute/virtualMachines', identity });
+      virtualMachines.push({
+        subscription_id: id,
+        id: `${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`,
+        name,
+        type: 'Microsoft.Compute/virtualMachines',
+        identity,
+      });
     } else {
       const name = `${team}-app-${index}`;
-      webApps.push({ subscription_id: id, id: `${resourceGroup}/providers/Microsoft.Web/sites/${name}`, name, type: 'Microsoft.Web/sites', identity });
+      webApps.push({
+        subscription_id: id,
+        id: `${resourceGroup}/providers/Microsoft.Web/sites/${name}`,
+        name,
+        type: 'Microsoft.Web/sites',
+        identity,
+      });
     }
   }
   // A partner's admin agents hold Owner on one subscription in five (cross-tenant trust).
@@ -275,7 +291,15 @@ export function generateSubscription(plan: AzurePlan, subscription: Subscription
     const partner = random.guid();
     identityIds.push(partner);
     assignments.push(
-      assignmentRow({ subscription: id, name: random.guid(), principalId: partner, principalType: 'ForeignGroup', role: builtInRoles.owner, scope: subscriptionScope(id), createdOn: days(800) })
+      assignmentRow({
+        subscription: id,
+        name: random.guid(),
+        principalId: partner,
+        principalType: 'ForeignGroup',
+        role: builtInRoles.owner,
+        scope: subscriptionScope(id),
+        createdOn: days(800),
+      })
     );
   }
   counts.assignments = assignments.length;
@@ -283,8 +307,20 @@ export function generateSubscription(plan: AzurePlan, subscription: Subscription
   // ListForSubscription also returns the assignments of the management groups above: platform
   // administrators at the root group, and each management group's operators.
   const inherited = [
-    { name: 'a0000000-0000-4000-8000-000000000001', principal: 'c0000000-0000-4000-8000-000000000001', type: 'Group', role: builtInRoles.owner, scope: plan.rootGroup },
-    { name: 'a0000000-0000-4000-8000-000000000002', principal: 'c0000000-0000-4000-8000-000000000002', type: 'Group', role: builtInRoles.reader, scope: plan.rootGroup },
+    {
+      name: 'a0000000-0000-4000-8000-000000000001',
+      principal: 'c0000000-0000-4000-8000-000000000001',
+      type: 'Group',
+      role: builtInRoles.owner,
+      scope: plan.rootGroup,
+    },
+    {
+      name: 'a0000000-0000-4000-8000-000000000002',
+      principal: 'c0000000-0000-4000-8000-000000000002',
+      type: 'Group',
+      role: builtInRoles.reader,
+      scope: plan.rootGroup,
+    },
     {
       name: `a0000000-0000-4000-8000-${String(plan.managementGroups.indexOf(subscription.managementGroup) + 100).padStart(12, '0')}`,
       principal: `c0000000-0000-4000-8000-${String(plan.managementGroups.indexOf(subscription.managementGroup) + 100).padStart(12, '0')}`,
@@ -294,11 +330,23 @@ export function generateSubscription(plan: AzurePlan, subscription: Subscription
     },
   ];
   for (const entry of inherited) {
-    assignments.push(assignmentRow({ subscription: id, name: entry.name, principalId: entry.principal, principalType: entry.type, role: entry.role, scope: entry.scope, createdOn: days(1200) }));
+    assignments.push(
+      assignmentRow({
+        subscription: id,
+        name: entry.name,
+        principalId: entry.principal,
+        principalType: entry.type,
+        role: entry.role,
+        scope: entry.scope,
+        createdOn: days(1200),
+      })
+    );
   }
   counts.inheritedAssignments = inherited.length;
 
-  const classic = [classicAdministratorRow(id, `finance@${azureTenant.domains[1]}`, 'ServiceAdministrator;AccountAdministrator')];
+  const classic = [
+    classicAdministratorRow(id, `finance@${azureTenant.domains[1]}`, 'ServiceAdministrator;AccountAdministrator'),
+  ];
   if (random.chance(0.3)) {
     classic.push(classicAdministratorRow(id, `legacy.ops${subscription.index}@contractor.example`, 'CoAdministrator'));
   }
@@ -306,7 +354,12 @@ export function generateSubscription(plan: AzurePlan, subscription: Subscription
 
   const rows: AzureRows = {
     azure_subscription_subscriptions: [
-      subscriptionRow(id, azureTenant.tenantId, `${team}-${subscription.index}`, random.chance(0.1) ? [azureTenant.partnerTenantId] : []),
+      subscriptionRow(
+        id,
+        azureTenant.tenantId,
+        `${team}-${subscription.index}`,
+        random.chance(0.1) ? [azureTenant.partnerTenantId] : []
+      ),
     ],
     azure_authorization_role_definitions: definitions.map((definition) => roleDefinitionRow(definition, id, days(600))),
     azure_authorization_role_assignments: assignments,
@@ -325,13 +378,13 @@ export function generateSubscription(plan: AzurePlan, subscription: Subscription
   return { subscriptionId: id, rows, counts, identityIds };
 }
 
-/** The tenant row, written once for every subscription. */
+/** Builds the tenant row, written once for every subscription. */
 export function tenantRows(): Row[] {
   return [tenantRow(azureTenant.tenantId, 'Bench Corp', azureTenant.domains)];
 }
 
 /**
- * A custom role assignable at the subscription: a provider's actions with NotActions, sometimes
+ * Builds a custom role assignable at the subscription: a provider's actions with NotActions, sometimes
  * data actions, and one in ten broad ("*" minus the authorization writes).
  */
 function customRole(random: Random, subscription: string, team: string, index: number): RoleDefinition {

@@ -1,4 +1,10 @@
-import { cloudOfFindingSource, cloudOfRelation, cloudOfStep, refreshSecondsByCloud, searchFragment } from './cloud-measures';
+import {
+  cloudOfFindingSource,
+  cloudOfRelation,
+  cloudOfStep,
+  refreshSecondsByCloud,
+  searchFragment,
+} from './cloud-measures';
 
 describe('cloudOfRelation', () => {
   test.each([

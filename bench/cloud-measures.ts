@@ -97,7 +97,11 @@ export function cloudOfFindingSource(sourceName: string): CloudName {
 }
 
 /** Adds up seconds or bytes per cloud. */
-export function totalByCloud<T>(items: T[], cloudOf: (item: T) => CloudGroup, amount: (item: T) => number): Partial<Record<CloudGroup, number>> {
+export function totalByCloud<T>(
+  items: T[],
+  cloudOf: (item: T) => CloudGroup,
+  amount: (item: T) => number
+): Partial<Record<CloudGroup, number>> {
   const totals: Partial<Record<CloudGroup, number>> = {};
   for (const item of items) {
     const cloud = cloudOf(item);
@@ -107,10 +111,18 @@ export function totalByCloud<T>(items: T[], cloudOf: (item: T) => CloudGroup, am
 }
 
 export const refreshSecondsByCloud = (steps: RefreshStep[]) =>
-  totalByCloud(steps, (step) => cloudOfStep(step.name), (step) => step.seconds);
+  totalByCloud(
+    steps,
+    (step) => cloudOfStep(step.name),
+    (step) => step.seconds
+  );
 
 export const relationBytesByCloud = (relations: RelationSize[]) =>
-  totalByCloud(relations, (relation) => cloudOfRelation(relation.name), (relation) => relation.bytes);
+  totalByCloud(
+    relations,
+    (relation) => cloudOfRelation(relation.name),
+    (relation) => relation.bytes
+  );
 
 /**
  * Times the cross-cloud reads on random identities and accounts of each cloud: samples reads of
@@ -144,7 +156,11 @@ export async function measureCloudReads(
               chosen.map((identity) => [identity.accountId, identity.identityId])
             ),
       findings: await timeReads(client, 'SELECT * FROM ciem.findings WHERE account_id = $1', accounts),
-      complianceSummary: await timeReads(client, 'SELECT * FROM ciem.compliance_summary WHERE account_id = $1', accounts),
+      complianceSummary: await timeReads(
+        client,
+        'SELECT * FROM ciem.compliance_summary WHERE account_id = $1',
+        accounts
+      ),
     });
   }
 
@@ -208,7 +224,11 @@ async function measureSourceBytesByCloud(client: Client, schema: string): Promis
       WHERE n.nspname = $1 AND c.relkind = 'r'`,
     [schema]
   );
-  return totalByCloud(tables.rows, (table) => cloudOfRelation(table.name), (table) => Number(table.bytes));
+  return totalByCloud(
+    tables.rows,
+    (table) => cloudOfRelation(table.name),
+    (table) => Number(table.bytes)
+  );
 }
 
 /** Runs one parameterised query per parameter list, the first untimed. */

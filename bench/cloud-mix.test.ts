@@ -48,6 +48,8 @@ describe('splitIdentities', () => {
 
 describe('describeMix', () => {
   test('gives each cloud its percentage', () => {
-    expect(describeMix(parseClouds('aws,kubernetes,gcp,azure'))).toBe('aws 40 %, kubernetes 20 %, gcp 20 %, azure 20 %');
+    expect(describeMix(parseClouds('aws,kubernetes,gcp,azure'))).toBe(
+      'aws 40 %, kubernetes 20 %, gcp 20 %, azure 20 %'
+    );
   });
 });

@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 
+import type { Random } from './random';
+
 /** The clouds the bench can generate, by the names ciem.identities.cloud uses. */
 export const cloudNames = ['aws', 'kubernetes', 'gcp', 'azure'] as const;
 
@@ -18,7 +20,7 @@ export interface CloudWeight {
  */
 export const defaultWeights: Record<CloudName, number> = { aws: 4, kubernetes: 2, gcp: 2, azure: 2 };
 
-/** The fewest identities a cloud's generator accepts. */
+/** The minimum number of identities of each cloud in the mix. */
 export const minimumCloudIdentities = 10;
 
 /**
@@ -73,6 +75,18 @@ export function splitIdentities(identities: number, mix: CloudWeight[]): Map<Clo
 export function describeMix(mix: CloudWeight[]): string {
   const total = mix.reduce((sum, entry) => sum + entry.weight, 0);
   return mix.map((entry) => `${entry.cloud} ${Math.round((100 * entry.weight) / total)} %`).join(', ');
+}
+
+/**
+ * Splits identities over accounts of uneven size: one account per perAccount identities and at
+ * least minimum, each weighted 1 to 2 at random. Clusters, projects and subscriptions use it.
+ */
+export function unevenAccountSizes(identities: number, perAccount: number, minimum: number, random: Random): number[] {
+  const count = Math.max(minimum, Math.ceil(identities / perAccount));
+  return splitProportionally(
+    identities,
+    Array.from({ length: count }, () => 1 + random.next())
+  );
 }
 
 /** Splits total into whole parts proportional to weights (largest remainder), summing to total. */

@@ -57,7 +57,11 @@ export function renderClouds(results: ScaleResult[]): string[] {
     const sizes = relationBytesByCloud(result.relations);
     const measures = result.clouds!.measures.ok ? result.clouds!.measures.value : undefined;
     const findingSeconds = measures
-      ? totalByCloud(measures.findingSources, (source) => source.cloud, (source) => source.seconds)
+      ? totalByCloud(
+          measures.findingSources,
+          (source) => source.cloud,
+          (source) => source.seconds
+        )
       : undefined;
     const cells = groups.map((group) =>
       [
@@ -67,7 +71,9 @@ export function renderClouds(results: ScaleResult[]): string[] {
         measures ? bytes(measures.sourceBytes[group] ?? 0) : 'missing',
       ].join(' / ')
     );
-    lines.push(`| ${count(result.identities)} | ${result.refresh.ok ? seconds(result.refresh.value.seconds) : 'missing'} | ${cells.join(' | ')} |`);
+    lines.push(
+      `| ${count(result.identities)} | ${result.refresh.ok ? seconds(result.refresh.value.seconds) : 'missing'} | ${cells.join(' | ')} |`
+    );
   }
   lines.push('');
 
@@ -77,7 +83,10 @@ export function renderClouds(results: ScaleResult[]): string[] {
     }
     const steps = result.refreshSplit.value.steps.filter((step) => !['aws', 'shared'].includes(cloudOfStep(step.name)));
     if (steps.length > 0) {
-      lines.push(`Steps of the other clouds at ${count(result.identities)} identities: ${steps.map((step) => `${step.name} ${seconds(step.seconds)}`).join(', ')}.`, '');
+      lines.push(
+        `Steps of the other clouds at ${count(result.identities)} identities: ${steps.map((step) => `${step.name} ${seconds(step.seconds)}`).join(', ')}.`,
+        ''
+      );
     }
   }
 

@@ -21,7 +21,9 @@ describe('planProjects', () => {
 
   test('names valid project IDs', () => {
     for (const project of plan.projects) {
-      expect(policyTarget({ projectId: project.projectId, sourceSchema: 'public' }).resource).toBe(`projects/${project.projectId}`);
+      expect(policyTarget({ projectId: project.projectId, sourceSchema: 'public' }).resource).toBe(
+        `projects/${project.projectId}`
+      );
     }
   });
 
@@ -49,7 +51,9 @@ describe('generateProject', () => {
   test('writes policies the get-iam-policy parser accepts', () => {
     for (const project of projects) {
       const policy = project.rows.gcp_resourcemanager_project_policies?.[0] as Row;
-      expect(() => parseIamPolicy({ bindings: policy.bindings, etag: policy.etag, version: policy.version })).not.toThrow();
+      expect(() =>
+        parseIamPolicy({ bindings: policy.bindings, etag: policy.etag, version: policy.version })
+      ).not.toThrow();
     }
   });
 
@@ -63,13 +67,17 @@ describe('generateProject', () => {
 
   test('binds every identity of the project', () => {
     const project = projects[0];
-    const bound = new Set(bindingsOf(project.rows.gcp_resourcemanager_project_policies).flatMap((binding) => binding.members));
+    const bound = new Set(
+      bindingsOf(project.rows.gcp_resourcemanager_project_policies).flatMap((binding) => binding.members)
+    );
     expect(project.identityIds.filter((identity) => !bound.has(identity))).toEqual([]);
   });
 
   test('links each key to its service account', () => {
     for (const project of projects) {
-      const ids = new Set((project.rows.gcp_iam_service_accounts ?? []).map((row) => gcpRowId('gcp_iam_service_accounts', row)));
+      const ids = new Set(
+        (project.rows.gcp_iam_service_accounts ?? []).map((row) => gcpRowId('gcp_iam_service_accounts', row))
+      );
       for (const key of project.rows.gcp_iam_service_account_keys ?? []) {
         expect(ids.has(String(key._cq_parent_id))).toBe(true);
       }

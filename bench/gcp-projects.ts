@@ -1,6 +1,6 @@
 import type { Row } from '../cli/import/aws-authz/parse';
 import { gcpRowId, type GcpRows } from '../cli/import/gcp/write';
-import { splitProportionally } from './cloud-mix';
+import { unevenAccountSizes } from './cloud-mix';
 import { teams } from './customer-policies';
 import { catalogPermissions, predefinedRoleCatalogue, type PredefinedRole } from './gcp-role-catalogue';
 import { Random, ZipfSampler } from './random';
@@ -66,12 +66,11 @@ export interface GeneratedProject {
  */
 export function planProjects(identities: number, seed: number): GcpPlan {
   const random = new Random(seed).fork('gcp plan');
-  const count = Math.max(minimumProjects, Math.ceil(identities / identitiesPerProject));
-  const sizes = splitProportionally(
-    identities,
-    Array.from({ length: count }, () => 1 + random.next())
+  const sizes = unevenAccountSizes(identities, identitiesPerProject, minimumProjects, random);
+  const folders = Array.from(
+    { length: Math.ceil(sizes.length / projectsPerFolder) },
+    (_, index) => `folders/${710000000001 + index}`
   );
-  const folders = Array.from({ length: Math.ceil(count / projectsPerFolder) }, (_, index) => `folders/${710000000001 + index}`);
   const projects = sizes.map((size, index) => ({
     index,
     projectId: `bench-${teams[index % teams.length]}-${String(index).padStart(4, '0')}`,
@@ -117,7 +116,10 @@ export function generateHierarchy(plan: GcpPlan): GcpRows {
     gcp_resourcemanager_folder_policies: plan.folders.map((folder, index) =>
       policyRow('folder_id', folderNumber(folder), [
         { role: 'roles/viewer', members: [`group:${teams[index % teams.length]}-leads@${gcpOrganization.domain}`] },
-        { role: 'roles/resourcemanager.folderViewer', members: [`group:folder-${index}-readers@${gcpOrganization.domain}`] },
+        {
+          role: 'roles/resourcemanager.folderViewer',
+          members: [`group:folder-${index}-readers@${gcpOrganization.domain}`],
+        },
       ])
     ),
   };
@@ -127,11 +129,15 @@ type Binding = { role: string; members: string[]; condition?: { title: string; e
 
 /**
  * Generates one project: its service accounts and their keys, users and groups of the
- * organisation (a few from outside it), custom roles, the allow policy with conditional and
- * cross-project bindings, the predefined role catalogue as CloudQuery lists it for each project,
- * and for some projects a deny policy or allUsers.
+ * organisation (a few from outside it), custom roles, and the allow policy with conditional and
+ * cross-project bindings. The project also lists the predefined role catalogue, as CloudQuery
+ * lists it for each project. Some projects have a deny policy or bind allUsers.
  */
-export function generateProject(plan: GcpPlan, project: ProjectPlan, catalogue = predefinedRoleCatalogue()): GeneratedProject {
+export function generateProject(
+  plan: GcpPlan,
+  project: ProjectPlan,
+  catalogue = predefinedRoleCatalogue()
+): GeneratedProject {
   const random = new Random(plan.seed).fork(`project-${project.index}`);
   const at = (days: number) => new Date(asOf.getTime() - days * 86_400_000).toISOString().replace('Z', '');
   const team = project.projectId.split('-')[1];
@@ -240,16 +246,21 @@ export function generateProject(plan: GcpPlan, project: ProjectPlan, catalogue =
   for (let index = 0; index < Math.ceil(project.identities * crossProjectFraction); index++) {
     const other = random.pick(otherProjects);
     const otherTeam = other.projectId.split('-')[1];
-    const serviceAccountIndex = random.integer(0, Math.max(0, Math.round(other.identities * serviceAccountFraction) - 1));
+    const serviceAccountIndex = random.integer(
+      0,
+      Math.max(0, Math.round(other.identities * serviceAccountFraction) - 1)
+    );
     const email = `sa-${otherTeam}-${String(serviceAccountIndex).padStart(4, '0')}@${other.projectId}.iam.gserviceaccount.com`;
     const set = members.get('roles/editor') ?? new Set<string>();
     set.add(`serviceAccount:${email}`);
     members.set('roles/editor', set);
   }
-  // The Google APIs service agent holds Editor in every project.
+  // The Google APIs service agent has Editor in every project.
   members.set(
     'roles/editor',
-    (members.get('roles/editor') ?? new Set()).add(`serviceAccount:${project.projectNumber}@cloudservices.gserviceaccount.com`)
+    (members.get('roles/editor') ?? new Set()).add(
+      `serviceAccount:${project.projectNumber}@cloudservices.gserviceaccount.com`
+    )
   );
   if (random.chance(publicProjectFraction)) {
     members.set('roles/storage.objectsViewer', new Set(['allUsers']));
@@ -289,9 +300,10 @@ export function generateProject(plan: GcpPlan, project: ProjectPlan, catalogue =
 }
 
 /**
- * A deny policy as CloudQuery stores it (the Go protobuf struct of each rule): everyone but the
- * administrators is denied project deletion and key creation; some policies add a conditional
- * rule or name a group, and one in eight is listed without its rules, as ListPolicies returns it.
+ * Builds a deny policy as CloudQuery stores it, with the Go protobuf struct of each rule. Everyone
+ * but the administrators is denied project deletion and key creation. Half the policies add a
+ * conditional rule on a group, and one in eight is listed without its rules, as ListPolicies
+ * returns it.
  */
 function denyPolicyRow(project: ProjectPlan, random: Random, at: (days: number) => string): Row {
   const rules: unknown[] = [
@@ -366,7 +378,7 @@ function predefinedRoleRow(projectId: string, role: PredefinedRole): Row {
   };
 }
 
-/** An allow policy row in the shape `gcloud ... get-iam-policy --format=json` prints and CloudQuery stores. */
+/** Builds an allow policy row in the shape that `gcloud ... get-iam-policy --format=json` prints and CloudQuery stores. */
 function policyRow(column: string, id: string, bindings: Binding[]): Row {
   return {
     [column]: id,

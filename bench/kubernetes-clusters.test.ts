@@ -49,10 +49,13 @@ describe('generateCluster', () => {
   });
 
   test('extends aggregated roles with custom ClusterRoles', () => {
-    const aggregating = kinds(cluster.list, 'ClusterRole').filter((role) =>
-      Object.keys((role.metadata as { labels?: Record<string, string> }).labels ?? {}).some(
-        (label) => label === 'rbac.authorization.k8s.io/aggregate-to-edit' || label === 'rbac.authorization.k8s.io/aggregate-to-view'
-      ) && !(role.metadata as { name: string }).name.startsWith('system:')
+    const aggregating = kinds(cluster.list, 'ClusterRole').filter(
+      (role) =>
+        Object.keys((role.metadata as { labels?: Record<string, string> }).labels ?? {}).some(
+          (label) =>
+            label === 'rbac.authorization.k8s.io/aggregate-to-edit' ||
+            label === 'rbac.authorization.k8s.io/aggregate-to-view'
+        ) && !(role.metadata as { name: string }).name.startsWith('system:')
     );
     expect(aggregating.length).toBeGreaterThan(0);
   });
@@ -60,7 +63,9 @@ describe('generateCluster', () => {
   test('binds service accounts of other namespaces', () => {
     const crossing = kinds(cluster.list, 'RoleBinding').filter((binding) =>
       (binding.subjects as Array<{ kind: string; namespace?: string }>).some(
-        (subject) => subject.kind === 'ServiceAccount' && subject.namespace !== (binding.metadata as { namespace: string }).namespace
+        (subject) =>
+          subject.kind === 'ServiceAccount' &&
+          subject.namespace !== (binding.metadata as { namespace: string }).namespace
       )
     );
     expect(crossing.length).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import {
   type Subject,
 } from '../cli/demo/k8s-builders';
 import { addKubernetesDefaults } from '../cli/demo/k8s-defaults';
-import { splitProportionally } from './cloud-mix';
+import { unevenAccountSizes } from './cloud-mix';
 import { teams } from './customer-policies';
 import { Random, ZipfSampler } from './random';
 
@@ -58,11 +58,7 @@ export interface GeneratedCluster {
 /** Splits Kubernetes identities over clusters of uneven size: one cluster per 500 identities, at least two. */
 export function planClusters(identities: number, seed: number): ClusterPlan[] {
   const random = new Random(seed).fork('kubernetes plan');
-  const count = Math.max(minimumClusters, Math.ceil(identities / identitiesPerCluster));
-  const sizes = splitProportionally(
-    identities,
-    Array.from({ length: count }, () => 1 + random.next())
-  );
+  const sizes = unevenAccountSizes(identities, identitiesPerCluster, minimumClusters, random);
   return sizes.map((size, index) => ({
     index,
     context: `bench-k8s-${String(index + 1).padStart(2, '0')}`,
@@ -73,7 +69,11 @@ export function planClusters(identities: number, seed: number): ClusterPlan[] {
 // Rules of namespace Roles, each a job a team gives its workloads and people.
 const namespaceRoles: Record<string, PolicyRule[]> = {
   deployer: [
-    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'create', 'update', 'patch'] },
+    {
+      apiGroups: ['apps'],
+      resources: ['deployments', 'statefulsets'],
+      verbs: ['get', 'list', 'create', 'update', 'patch'],
+    },
     { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['get', 'list', 'create', 'update'] },
   ],
   reader: [{ apiGroups: ['', 'apps', 'batch'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
@@ -81,7 +81,12 @@ const namespaceRoles: Record<string, PolicyRule[]> = {
   debugger: [{ apiGroups: [''], resources: ['pods', 'pods/log', 'pods/exec'], verbs: ['get', 'list', 'create'] }],
   'job-runner': [{ apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['*'] }],
   'config-owner': [
-    { apiGroups: [''], resources: ['configmaps'], resourceNames: ['app-config', 'feature-flags'], verbs: ['get', 'update', 'patch'] },
+    {
+      apiGroups: [''],
+      resources: ['configmaps'],
+      resourceNames: ['app-config', 'feature-flags'],
+      verbs: ['get', 'update', 'patch'],
+    },
   ],
 };
 
@@ -92,14 +97,38 @@ const clusterRuleChoices: PolicyRule[][] = [
   [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
   [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
   [{ apiGroups: [''], resources: ['pods', 'pods/exec', 'pods/attach'], verbs: ['get', 'create'] }],
-  [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['get', 'list', 'bind', 'escalate'] }],
+  [
+    {
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['roles', 'rolebindings'],
+      verbs: ['get', 'list', 'bind', 'escalate'],
+    },
+  ],
   [{ apiGroups: [''], resources: ['users', 'groups', 'serviceaccounts'], verbs: ['impersonate'] }],
   [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }],
-  [{ apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['get', 'list', 'create', 'update', 'delete'] }],
+  [
+    {
+      apiGroups: ['networking.k8s.io'],
+      resources: ['ingresses', 'networkpolicies'],
+      verbs: ['get', 'list', 'create', 'update', 'delete'],
+    },
+  ],
   [{ apiGroups: [''], resources: ['nodes', 'nodes/proxy'], verbs: ['get', 'list'] }],
   [{ nonResourceURLs: ['/metrics', '/debug/*'], verbs: ['get'] }],
-  [{ apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['*'] }],
-  [{ apiGroups: ['cert-manager.io'], resources: ['certificates', 'issuers'], verbs: ['get', 'list', 'watch', 'create', 'update'] }],
+  [
+    {
+      apiGroups: ['admissionregistration.k8s.io'],
+      resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+      verbs: ['*'],
+    },
+  ],
+  [
+    {
+      apiGroups: ['cert-manager.io'],
+      resources: ['certificates', 'issuers'],
+      verbs: ['get', 'list', 'watch', 'create', 'update'],
+    },
+  ],
 ];
 
 /**
@@ -118,16 +147,19 @@ export function generateCluster(seed: number, plan: ClusterPlan): GeneratedClust
   );
   const cluster = addKubernetesDefaults(new ClusterBuilder(), ['default', 'kube-system', ...namespaces]);
 
-  const customRoles = Array.from({ length: Math.max(3, Math.ceil(plan.identities / identitiesPerCustomClusterRole)) }, (_, index) => {
-    const name = `${random.pick(teams)}-operator-${String(index).padStart(3, '0')}`;
-    const rules = random.sample(clusterRuleChoices, random.integer(1, 3)).flat();
-    // One custom role in five extends the aggregated roles, as CRD operators do.
-    const aggregate = random.chance(0.2) ? random.pick(['view', 'edit']) : undefined;
-    cluster.clusterRole(name, rules, {
-      labels: aggregate ? { [`rbac.authorization.k8s.io/aggregate-to-${aggregate}`]: 'true' } : undefined,
-    });
-    return name;
-  });
+  const customRoles = Array.from(
+    { length: Math.max(3, Math.ceil(plan.identities / identitiesPerCustomClusterRole)) },
+    (_, index) => {
+      const name = `${random.pick(teams)}-operator-${String(index).padStart(3, '0')}`;
+      const rules = random.sample(clusterRuleChoices, random.integer(1, 3)).flat();
+      // One custom role in five extends the aggregated roles, as CRD operators do.
+      const aggregate = random.chance(0.2) ? random.pick(['view', 'edit']) : undefined;
+      cluster.clusterRole(name, rules, {
+        labels: aggregate ? { [`rbac.authorization.k8s.io/aggregate-to-${aggregate}`]: 'true' } : undefined,
+      });
+      return name;
+    }
+  );
   const customSampler = new ZipfSampler(customRoles.length, 1.0);
   for (const namespace of namespaces) {
     for (const [name, rules] of Object.entries(namespaceRoles)) {
@@ -153,6 +185,24 @@ export function generateCluster(seed: number, plan: ClusterPlan): GeneratedClust
   let bindingNumber = 0;
   const bindingName = (prefix: string) => `${prefix}-${String(bindingNumber++).padStart(6, '0')}`;
 
+  // 55 % of namespace grants use the namespace's Roles, the rest view, edit, admin or a custom ClusterRole.
+  const drawRoleRef = (): { kind: 'Role' | 'ClusterRole'; name: string } => {
+    const draw = random.next();
+    if (draw < 0.55) {
+      return { kind: 'Role', name: random.pick(Object.keys(namespaceRoles)) };
+    }
+    if (draw < 0.75) {
+      return { kind: 'ClusterRole', name: 'view' };
+    }
+    if (draw < 0.92) {
+      return { kind: 'ClusterRole', name: 'edit' };
+    }
+    if (draw < 0.97) {
+      return { kind: 'ClusterRole', name: 'admin' };
+    }
+    return { kind: 'ClusterRole', name: customRoles[customSampler.draw(random)] };
+  };
+
   const bind = (subject: Subject, home: string) => {
     if (random.chance(clusterAdminFraction)) {
       cluster.clusterRoleBinding(bindingName('admin'), 'cluster-admin', [subject]);
@@ -165,11 +215,7 @@ export function generateCluster(seed: number, plan: ClusterPlan): GeneratedClust
     for (let index = 0; index < bindings; index++) {
       // Most grants are in the subject's own namespace; a few reach another team's.
       const namespace = random.chance(crossNamespaceFraction) ? random.pick(namespaces) : home;
-      const draw = random.next();
-      const roleRef =
-        draw < 0.55
-          ? { kind: 'Role' as const, name: random.pick(Object.keys(namespaceRoles)) }
-          : { kind: 'ClusterRole' as const, name: draw < 0.75 ? 'view' : draw < 0.92 ? 'edit' : draw < 0.97 ? 'admin' : customRoles[customSampler.draw(random)] };
+      const roleRef = drawRoleRef();
       cluster.roleBinding(namespace, bindingName(roleRef.name), roleRef, [subject]);
       counts.roleBindings += 1;
     }
@@ -178,7 +224,11 @@ export function generateCluster(seed: number, plan: ClusterPlan): GeneratedClust
   for (let index = 0; index < serviceAccountCount; index++) {
     const namespace = namespaces[index % namespaceCount];
     const name = `svc-${String(index).padStart(5, '0')}`;
-    cluster.serviceAccount(namespace, name, random.chance(noAutomountFraction) ? { automountServiceAccountToken: false } : {});
+    cluster.serviceAccount(
+      namespace,
+      name,
+      random.chance(noAutomountFraction) ? { automountServiceAccountToken: false } : {}
+    );
     identityIds.push(`ServiceAccount:${namespace}/${name}`);
     bind(serviceAccount(namespace, name), namespace);
   }

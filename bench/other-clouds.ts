@@ -36,7 +36,15 @@ export async function loadCloud(
   seed: number,
   step: (text: string) => void
 ): Promise<CloudLoad> {
-  const load: CloudLoad = { cloud, planned: identities, accounts: 0, objects: {}, generateSeconds: 0, importSeconds: 0, identities: [] };
+  const load: CloudLoad = {
+    cloud,
+    planned: identities,
+    accounts: 0,
+    objects: {},
+    generateSeconds: 0,
+    importSeconds: 0,
+    identities: [],
+  };
   const add = (counts: object) => {
     for (const [name, value] of Object.entries(counts)) {
       load.objects[name] = (load.objects[name] ?? 0) + (value as number);
@@ -68,23 +76,33 @@ export async function loadCloud(
     load.accounts = plan.projects.length;
     await timed('importSeconds', () => writeGcpRows(client, schema, generateHierarchy(plan), 'openciem-bench'));
     for (const project of plan.projects) {
-      step(`generating and importing project ${project.index + 1}/${plan.projects.length} (${project.identities} identities)`);
+      step(
+        `generating and importing project ${project.index + 1}/${plan.projects.length} (${project.identities} identities)`
+      );
       const generated = await timed('generateSeconds', () => generateProject(plan, project, catalogue));
       await timed('importSeconds', () => writeGcpRows(client, schema, generated.rows, 'openciem-bench'));
       add(generated.counts);
-      load.identities.push(...generated.identityIds.map((identityId) => ({ accountId: generated.projectId, identityId })));
+      load.identities.push(
+        ...generated.identityIds.map((identityId) => ({ accountId: generated.projectId, identityId }))
+      );
     }
   } else {
     const plan = planSubscriptions(identities, seed);
     const catalogue = builtInRoleCatalogue();
     load.accounts = plan.subscriptions.length;
-    await timed('importSeconds', () => writeAzureRows(client, schema, [], { azure_subscription_tenants: tenantRows() }));
+    await timed('importSeconds', () =>
+      writeAzureRows(client, schema, [], { azure_subscription_tenants: tenantRows() })
+    );
     for (const subscription of plan.subscriptions) {
-      step(`generating and importing subscription ${subscription.index + 1}/${plan.subscriptions.length} (${subscription.identities} identities)`);
+      step(
+        `generating and importing subscription ${subscription.index + 1}/${plan.subscriptions.length} (${subscription.identities} identities)`
+      );
       const generated = await timed('generateSeconds', () => generateSubscription(plan, subscription, catalogue));
       await timed('importSeconds', () => writeAzureRows(client, schema, [generated.subscriptionId], generated.rows));
       add(generated.counts);
-      load.identities.push(...generated.identityIds.map((identityId) => ({ accountId: generated.subscriptionId, identityId })));
+      load.identities.push(
+        ...generated.identityIds.map((identityId) => ({ accountId: generated.subscriptionId, identityId }))
+      );
     }
   }
   return load;

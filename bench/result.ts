@@ -25,7 +25,7 @@ export interface OrganisationSummary {
   attachments: number;
 }
 
-/** What a mixed-cloud run generated and measured besides the AWS figures. */
+/** The generated shares and measurements of a mixed-cloud run, besides the AWS figures. */
 export interface CloudsResult {
   /** The split of identities, such as "aws 40 %, kubernetes 20 %, gcp 20 %, azure 20 %". */
   mix: string;

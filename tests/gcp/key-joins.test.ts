@@ -41,7 +41,11 @@ const keys: Row[] = [
   },
   serviceAccountKey(systemKeysOnly, { id: 'k-system', ageDays: 5, type: 'SYSTEM_MANAGED' }),
   serviceAccountKey(mixedCase, { id: 'k-mixed', ageDays: 95 }),
-  { ...serviceAccountKey(withoutKeys, { id: 'k-orphan', ageDays: 30 }), service_account_unique_id: '998', _cq_parent_id: null },
+  {
+    ...serviceAccountKey(withoutKeys, { id: 'k-orphan', ageDays: 30 }),
+    service_account_unique_id: '998',
+    _cq_parent_id: null,
+  },
 ];
 
 let db: TestDatabase;
@@ -118,7 +122,10 @@ test('keys view finds each way of matching', async () => {
 
 test('CIS 1.4 equals migration 0026', async () => {
   expect(
-    await differences('SELECT * FROM ciem.gcp_cis_user_managed_keys', 'SELECT * FROM ciem.gcp_cis_user_managed_keys_0026')
+    await differences(
+      'SELECT * FROM ciem.gcp_cis_user_managed_keys',
+      'SELECT * FROM ciem.gcp_cis_user_managed_keys_0026'
+    )
   ).toBe(0);
 });
 
