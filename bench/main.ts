@@ -38,7 +38,7 @@ let interrupted = false;
 async function main(argv: string[]): Promise<number> {
   const program = new Command('npm run bench --')
     .description(
-      'Generate a synthetic AWS organisation at each scale, load it into a new embedded PostgreSQL through the importer, ' +
+      'Generate a synthetic AWS organisation (or, with --clouds, an organisation over several clouds) at each scale, load it into a new embedded PostgreSQL through the importer, ' +
         'migrate, and measure refresh, relation sizes, explain and effective_permissions latency and peak memory'
     )
     .option(
@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     .option(
       '--clouds <list>',
       'split the identities over these clouds (aws, kubernetes, gcp, azure), each optionally =WEIGHT; ' +
-        'without a weight: aws 4, the others 2 each. Default: AWS only, as before',
+        'without a weight: aws 4, the others 2 each. Default: AWS only',
       parseClouds
     )
     .option(
