@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 
 import { describeMachine } from './machine';
+import { describeMix, parseClouds, splitIdentities, type CloudWeight } from './cloud-mix';
 import { assertCorpusExists, defaultCorpusPath } from './managed-corpus';
 import { measured, missing } from './outcome';
 import { renderReport, type ScaleRun } from './report';
@@ -22,6 +23,8 @@ interface BenchOptions {
   timeout: number;
   json?: string;
   keepData: boolean;
+  clouds?: CloudWeight[];
+  cloudReadSamples: number;
 }
 
 /** The child process that runs the current scale, so that Ctrl-C can reach it. */
@@ -35,7 +38,7 @@ let interrupted = false;
 async function main(argv: string[]): Promise<number> {
   const program = new Command('npm run bench --')
     .description(
-      'Generate a synthetic AWS organisation at each scale, load it into a new embedded PostgreSQL through the importer, ' +
+      'Generate a synthetic AWS organisation (or, with --clouds, an organisation over several clouds) at each scale, load it into a new embedded PostgreSQL through the importer, ' +
         'migrate, and measure refresh, relation sizes, explain and effective_permissions latency and peak memory'
     )
     .option(
@@ -69,6 +72,18 @@ async function main(argv: string[]): Promise<number> {
       parseCount,
       10
     )
+    .option(
+      '--clouds <list>',
+      'split the identities over these clouds (aws, kubernetes, gcp, azure), each optionally =WEIGHT; ' +
+        'without a weight: aws 4, the others 2 each. Default: AWS only',
+      parseClouds
+    )
+    .option(
+      '--cloud-read-samples <n>',
+      'with --clouds: reads timed per kind and cloud (effective permissions, findings, compliance summary, search)',
+      parseCount,
+      40
+    )
     .option('--corpus <file>', 'JSON array of AWS-managed policies {name, arn, document}', defaultCorpusPath)
     .option('--timeout <minutes>', 'stop a scale that runs longer than this and record it as missing', parseCount, 90)
     .option('--json <file>', 'also write the raw results to this file as JSON')
@@ -82,6 +97,11 @@ async function main(argv: string[]): Promise<number> {
     current?.kill('SIGINT');
   });
 
+  if (options.clouds) {
+    // Fails before any scale starts when a scale is too small for the mix.
+    options.scales.forEach((scale) => splitIdentities(scale, options.clouds as CloudWeight[]));
+    process.stderr.write(`bench: identities split ${describeMix(options.clouds)}\n`);
+  }
   const machine = describeMachine();
   const runs: ScaleRun[] = [];
   for (const identities of options.scales) {
@@ -113,6 +133,8 @@ function runScaleProcess(identities: number, options: BenchOptions): Promise<Sca
     findingReadSamples: options.findingReadSamples,
     identityPageLoads: options.identityPageLoads,
     keepData: options.keepData,
+    clouds: options.clouds,
+    cloudReadSamples: options.cloudReadSamples,
   };
   return new Promise((resolve) => {
     let outcome: ScaleRun['result'] | undefined;

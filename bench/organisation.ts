@@ -7,6 +7,7 @@ import {
   teams,
   type PolicyContext,
 } from './customer-policies';
+import { splitProportionally } from './cloud-mix';
 import { Random, ZipfSampler } from './random';
 import type { ServiceActions } from './service-actions';
 
@@ -237,19 +238,4 @@ function roleTrust(random: Random, accountId: string, plan: OrganisationPlan) {
     trust: trustPolicy({ AWS: 'arn:aws:iam::210987654321:root' }, externalId),
     instanceProfile: false,
   };
-}
-
-/** Splits total into whole parts proportional to weights (largest remainder), summing to total. */
-function splitProportionally(total: number, weights: number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const exact = weights.map((weight) => (total * weight) / sum);
-  const parts = exact.map(Math.floor);
-  const order = exact
-    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
-    .sort((a, b) => b.remainder - a.remainder);
-  const missing = total - parts.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < missing; i++) {
-    parts[order[i].index] += 1;
-  }
-  return parts;
 }

@@ -58,6 +58,13 @@ export class Random {
     return copy;
   }
 
+  /** Returns a GUID in the lower-case 8-4-4-4-12 form (version 4 layout) that Azure uses for object ids. */
+  guid(): string {
+    const hex = (length: number) => Array.from({ length }, () => Math.floor(this.next() * 16).toString(16)).join('');
+    const variant = (8 + Math.floor(this.next() * 4)).toString(16);
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+  }
+
   /** A child generator whose sequence depends only on this generator's current state and the label. */
   fork(label: string): Random {
     let hash = this.state ^ 0x811c9dc5;

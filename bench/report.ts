@@ -1,4 +1,5 @@
 import type { CpuUse } from './cpu-contention';
+import { renderClouds } from './cloud-report';
 import { renderFindings } from './findings-report';
 import { bytes, count, milliseconds, seconds } from './format';
 import { renderDashboardQueries } from './dashboard-report';
@@ -41,6 +42,7 @@ export function renderReport(machine: MachineDescription, runs: ScaleRun[], comm
   lines.push('');
 
   lines.push(...renderContention(results), '');
+  lines.push(...renderClouds(results));
 
   const reasons = missingReasons(runs);
   if (reasons.length > 0) {

@@ -1,3 +1,4 @@
+import type { CloudMeasures } from './cloud-measures';
 import type { CpuUse } from './cpu-contention';
 import type { FindingRead, RefreshSplit } from './findings';
 import type { IdentityListSummary } from './identity-list';
@@ -5,6 +6,7 @@ import type { IdentityPageSummary } from './identity-page';
 import type { IdentityTreeSummary } from './identity-tree';
 import type { DashboardQuerySummary } from './dashboard-queries';
 import type { EffectivePermissionsSummary, ExplainSummary, RelationSize } from './measure';
+import type { CloudLoad } from './other-clouds';
 import type { Outcome } from './outcome';
 import type { ServerMemoryPeak } from './process-memory';
 
@@ -21,6 +23,17 @@ export interface OrganisationSummary {
   inlinePolicies: number;
   boundedIdentities: number;
   attachments: number;
+}
+
+/** The generated shares and measurements of a mixed-cloud run, besides the AWS figures. */
+export interface CloudsResult {
+  /** The split of identities, such as "aws 40 %, kubernetes 20 %, gcp 20 %, azure 20 %". */
+  mix: string;
+  /** The AWS share, when the mix has one. */
+  aws?: { planned: number; accounts: number; importSeconds: number };
+  /** The other clouds' shares, without the identity list used to choose reads. */
+  loads: Array<Omit<CloudLoad, 'identities'>>;
+  measures: Outcome<CloudMeasures>;
 }
 
 export interface ScaleResult {
@@ -57,6 +70,8 @@ export interface ScaleResult {
   dashboardQueries?: Outcome<DashboardQuerySummary>;
   /** The Identity page in the browser harness; absent in results written before it was measured. */
   identityPage?: Outcome<IdentityPageSummary>;
+  /** The mixed-cloud figures; absent for the AWS-only organisation. */
+  clouds?: CloudsResult;
   serverMemory: {
     load: ServerMemoryPeak;
     migrate: ServerMemoryPeak;

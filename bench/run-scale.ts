@@ -19,12 +19,15 @@ import { measureIdentityList } from './identity-list';
 import { chooseIdentity, measureIdentityPage } from './identity-page';
 import { findAdministrator, measureIdentityTree } from './identity-tree';
 import { generateAccount, planOrganisation, type GeneratorInputs } from './organisation';
+import { describeMix, splitIdentities, type CloudName, type CloudWeight } from './cloud-mix';
+import { measureCloudReads, type SampleIdentity } from './cloud-measures';
+import { loadCloud } from './other-clouds';
 import { measured, missing, type Outcome } from './outcome';
 import { CpuContentionMeter } from './cpu-contention';
 import { measureDashboardQueries } from './dashboard-queries';
 import { ServerMemorySampler } from './process-memory';
 import { Random } from './random';
-import type { OrganisationSummary, ScaleMessage, ScaleResult } from './result';
+import type { CloudsResult, OrganisationSummary, ScaleMessage, ScaleResult } from './result';
 import { startBenchServer, type BenchServer } from './server';
 import { loadServiceActions } from './service-actions';
 
@@ -39,6 +42,10 @@ export interface ScaleOptions {
   /** Timed loads of the Identity page in the browser harness. */
   identityPageLoads: number;
   keepData: boolean;
+  /** The clouds to generate and their weights; absent for the AWS-only organisation. */
+  clouds?: CloudWeight[];
+  /** Reads timed per kind and cloud in the mixed-cloud measurements. */
+  cloudReadSamples?: number;
 }
 
 const sourceSchema = 'public';
@@ -81,12 +88,23 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const postgres = await readServerSettings(client);
 
     sampler.start();
-    const { organisation, identityArns, generateSeconds, importSeconds } = await loadOrganisation(
-      client,
-      options,
-      inputs,
-      step
-    );
+    const split = options.clouds ? splitIdentities(options.identities, options.clouds) : undefined;
+    const awsIdentities = split ? (split.get('aws') ?? 0) : options.identities;
+    const aws =
+      awsIdentities > 0
+        ? await loadOrganisation(client, awsIdentities, options.seed, inputs, step)
+        : { organisation: emptySummary(0), identityArns: [], generateSeconds: 0, importSeconds: 0 };
+    const { organisation, identityArns } = aws;
+    let { generateSeconds, importSeconds } = aws;
+    const otherClouds = [];
+    for (const [cloud, identities] of split ?? []) {
+      if (cloud !== 'aws') {
+        const load = await loadCloud(client, sourceSchema, cloud, identities, options.seed, step);
+        generateSeconds += load.generateSeconds;
+        importSeconds += load.importSeconds;
+        otherClouds.push(load);
+      }
+    }
     const loadMemory = sampler.stop();
 
     step('migrating');
@@ -152,6 +170,26 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       }
     );
 
+    let clouds: CloudsResult | undefined;
+    if (options.clouds && split) {
+      const samples: SampleIdentity[] = [
+        ...identityArns.map((arn) => ({ cloud: 'aws' as CloudName, accountId: arn.split(':')[4], identityId: arn })),
+        ...otherClouds.flatMap((load) => load.identities.map((identity) => ({ cloud: load.cloud as CloudName, ...identity }))),
+      ];
+      const cloudReadSamples = options.cloudReadSamples ?? 40;
+      const measures = await whenDefined(refresh.ok ? measured(true) : missing(refresh.reason), 'cross-cloud reads', () => {
+        step(`timing cross-cloud reads, ${cloudReadSamples} of each kind per cloud, and each finding source`);
+        const random = new Random(options.seed).fork('cloud reads');
+        return withClient(bench, (client) => measureCloudReads(client, samples, cloudReadSamples, random, sourceSchema));
+      });
+      clouds = {
+        mix: describeMix(options.clouds),
+        aws: split.has('aws') ? { planned: awsIdentities, accounts: organisation.accounts, importSeconds: aws.importSeconds } : undefined,
+        loads: otherClouds.map(({ identities: _identities, ...load }) => load),
+        measures,
+      };
+    }
+
     step('done; stopping PostgreSQL');
     return {
       identities: options.identities,
@@ -173,6 +211,7 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       identityTree,
       dashboardQueries,
       identityPage,
+      clouds,
       serverMemory: {
         load: loadMemory,
         migrate: migrateMemory,
@@ -198,11 +237,12 @@ async function runScale(options: ScaleOptions): Promise<ScaleResult> {
  */
 async function loadOrganisation(
   client: Client,
-  options: ScaleOptions,
+  identities: number,
+  seed: number,
   inputs: GeneratorInputs,
   step: (text: string) => void
 ) {
-  const plan = planOrganisation(options.identities, options.seed);
+  const plan = planOrganisation(identities, seed);
   const organisation = emptySummary(plan.accounts.length);
   const awsManaged = new Set<string>();
   const identityArns: string[] = [];

@@ -191,6 +191,15 @@ describe('rejected files', () => {
     await reject([missing, '--context', 'lab'], `cannot read ${missing}: not found`, howTo);
   });
 
+  test('empty file', async () => {
+    const file = writeJson('empty.json', '  \n');
+    await reject([file, '--context', 'lab'], `${file} is empty`, howTo);
+  });
+
+  test('a directory', async () => {
+    await reject([scratch, '--context', 'lab'], `cannot read ${scratch}: is a directory`, howTo);
+  });
+
   test('truncated JSON', async () => {
     const file = writeJson('truncated.json', JSON.stringify(labCluster(true)).slice(0, 500));
     await reject([file, '--context', 'lab'], `${file} is not valid JSON`, howTo);

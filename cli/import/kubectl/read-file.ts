@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-
 import { UserError } from '../../errors';
 import { InputError } from '../aws-authz/fields';
+import { readTextFile } from '../read-text-file';
 import { parseKubectlList, type ParsedKubectlList } from './parse';
 
 export const kubectlExportCommand =
@@ -18,17 +17,7 @@ export async function readKubectlFile(file: string, context: string): Promise<Pa
     );
   }
 
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UserError(`cannot read ${file}: ${reason}`, howToExport);
-  }
-  if (text.trim() === '') {
-    throw new UserError(`${file} is empty`, howToExport);
-  }
+  const text = await readTextFile(file, howToExport);
   if (/^\s*(apiVersion|kind|items)\s*:/m.test(text.slice(0, 200)) && !text.trimStart().startsWith('{')) {
     throw new UserError(`${file} is YAML; the import reads JSON`, `Print JSON with -o json: ${kubectlExportCommand}`);
   }
