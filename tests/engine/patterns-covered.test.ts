@@ -6,8 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 
 // Migration 0029 gives ciem.patterns_covered a body the planner can inline. Whether an unconditional
 // Deny covers an Allow decides explicit_deny against allowed (IAM User Guide, "Policy evaluation
-// logic": an explicit Deny overrides any Allow), so the new body must answer exactly as the one
-// of migration 0011 on every input, NULL and empty arrays included.
+// logic": an explicit Deny overrides any Allow), so the new body must return exactly what the one
+// of migration 0011 returns on every input, NULL and empty arrays included.
 
 let db: TestDatabase;
 
@@ -42,7 +42,7 @@ const PATTERN_LISTS: ReadonlyArray<string[] | null> = [
   ['arn:aws:iam::*:role/app-?'],
 ];
 
-test('patterns_covered answers as migration 0011 did for every pair of pattern lists', async () => {
+test('patterns_covered matches migration 0011 on every pair', async () => {
   const pairs = PATTERN_LISTS.flatMap((allowed) => PATTERN_LISTS.map((denied) => [allowed, denied] as const));
 
   const answers = await db.client.query<{ allowed: string[] | null; denied: string[] | null; now: boolean | null; before: boolean | null }>(
@@ -56,11 +56,11 @@ test('patterns_covered answers as migration 0011 did for every pair of pattern l
   expect(answers.rows).toHaveLength(pairs.length);
   expect(answers.rows.filter((row) => row.now !== row.before)).toEqual([]);
 
-  // The grid holds every kind of answer, so an always-false or always-NULL body would fail above.
+  // The grid contains every kind of result, so an always-false or always-NULL body would fail above.
   expect(new Set(answers.rows.map((row) => row.before))).toEqual(new Set([true, false, null]));
 });
 
-test('a Deny on the bucket covers an Allow inside it, not an Allow on every bucket', async () => {
+test('bucket Deny covers objects, not every bucket', async () => {
   const covered = await db.client.query<{ inside: boolean; everywhere: boolean }>(
     `SELECT ciem.patterns_covered('{arn:aws:s3:::b/x/*}', '{arn:aws:s3:::b/*}') AS inside,
             ciem.patterns_covered('{arn:aws:s3:::*}', '{arn:aws:s3:::b/*}') AS everywhere`
@@ -69,7 +69,7 @@ test('a Deny on the bucket covers an Allow inside it, not an Allow on every buck
   expect(covered.rows[0]).toEqual({ inside: true, everywhere: false });
 });
 
-test('the planner inlines patterns_covered, so a call costs no function executor', async () => {
+test('planner inlines patterns_covered', async () => {
   // Columns of a table, so that the planner cannot fold the call into a constant.
   await db.client.query('CREATE TEMP TABLE pattern_pairs (allowed text[], denied text[])');
   const plan = await db.client.query<{ 'QUERY PLAN': string }>(
