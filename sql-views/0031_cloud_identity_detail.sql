@@ -51,7 +51,10 @@ COMMENT ON FUNCTION ciem.assert_cloud_identity(text, text, text) IS
 
 -- Each effective permission of the identity with the group the tree files it under. The rows are
 -- those of ciem.cloud_effective_permissions, read from each cloud's own relation for the columns
--- that name the group and for the detail only that cloud has.
+-- that name the group and for the detail only that cloud has. The function is one SELECT, so
+-- PostgreSQL inlines it into the queries of the tree functions: a summary computes no detail, and
+-- a group's filter reaches each cloud's relation. It returns no rows for an unknown identity; the
+-- tree functions check the identity first.
 CREATE FUNCTION ciem.cloud_permission_entries(p_cloud text, p_identity_id text, p_account_id text DEFAULT NULL)
 RETURNS TABLE (
     permission_group text,
@@ -66,8 +69,6 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE
 AS $$
-SELECT ciem.assert_cloud_identity(p_cloud, p_identity_id, p_account_id);
-
 -- Kubernetes: the API group and resource, core for the group written "", and subresources such as
 -- pods/exec under their resource. Non-resource URLs (/healthz) have neither.
 SELECT g.permission_group, g.permission_group, e.permission, e.account_id, e.scope_type, e.scope, e.decision,
@@ -109,7 +110,7 @@ SELECT split_part(e.permission, '/', 1), lower(split_part(e.permission, '/', 1))
 $$;
 
 COMMENT ON FUNCTION ciem.cloud_permission_entries(text, text, text) IS
-    'Effective permissions of one Kubernetes, Google Cloud or Azure identity (in one account, or every account when p_account_id is NULL), with permission_group: the Kubernetes API group and resource (core/pods, apps/deployments, non-resource URLs), the Google Cloud service (storage) or the Azure resource provider (Microsoft.Compute). group_key is the group as ciem.cloud_permission_nodes compares it. granted_by is an array of the grants; detail holds what only the cloud has.';
+    'Effective permissions of one Kubernetes, Google Cloud or Azure identity (in one account, or every account when p_account_id is NULL; no rows for an unknown identity), with permission_group: the Kubernetes API group and resource (core/pods, apps/deployments, non-resource URLs), the Google Cloud service (storage) or the Azure resource provider (Microsoft.Compute). group_key is the group as ciem.cloud_permission_nodes compares it. granted_by is an array of the grants; detail holds what only the cloud has.';
 
 CREATE FUNCTION ciem.cloud_permission_summary(p_cloud text, p_identity_id text, p_account_id text DEFAULT NULL)
 RETURNS TABLE (
@@ -122,6 +123,8 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE
 AS $$
+SELECT ciem.assert_cloud_identity(p_cloud, p_identity_id, p_account_id);
+
 SELECT min(e.permission_group),
        count(DISTINCT e.permission)::integer,
        count(DISTINCT e.permission) FILTER (WHERE e.decision = 'allowed')::integer,
@@ -149,6 +152,8 @@ RETURNS TABLE (
 )
 LANGUAGE sql STABLE
 AS $$
+SELECT ciem.assert_cloud_identity(p_cloud, p_identity_id, p_account_id);
+
 SELECT e.permission, e.account_id, e.scope_type, e.scope, e.decision, e.granted_by, e.detail
   FROM ciem.cloud_permission_entries(p_cloud, p_identity_id, p_account_id) e
  WHERE e.group_key = CASE WHEN p_cloud = 'azure' THEN lower(p_permission_group) ELSE p_permission_group END

@@ -277,3 +277,49 @@ describe('app pages', () => {
     TEST_TIMEOUT_MS
   );
 });
+
+describe('identity pages of other clouds', () => {
+  test.each([
+    ['identity-gcp', 'Google Cloud', 'storage'],
+    ['identity-azure', 'Azure', '*'],
+    ['identity-kubernetes', 'Kubernetes', 'core/secrets'],
+  ])(
+    '%s expands a group and the grants of a permission',
+    async (id, cloud, group) => {
+      const result = await open(harnessEntry(id));
+      const { page } = result;
+      expect(await page.getByTestId('data-testid openciem-identity-summary').innerText()).toContain(cloud);
+
+      await page.getByTestId('data-testid openciem-identity-group-filter').fill(group);
+      await page.getByRole('button', { name: `Expand group ${group}`, exact: true }).click();
+      const permission = page.getByRole('button', { name: /^Expand grants of / }).first();
+      await permission.click();
+
+      const grants = page.locator('[data-testid^="data-testid openciem-identity-grants-"]').first();
+      await grants.waitFor();
+      expect(await grants.innerText()).toContain('Granted by');
+      expectNoProblems(result);
+    },
+    TEST_TIMEOUT_MS
+  );
+
+  test(
+    'a Google Cloud row of Identities opens its identity page',
+    async () => {
+      const gcpList = { ...harnessEntry('identities'), id: 'identities-gcp', route: `${APP}/identities?cloud=gcp` };
+      const result = await open(gcpList);
+      await result.page.getByRole('link', { name: 'CI runner', exact: true }).click();
+
+      await result.page.waitForURL((url) => url.pathname === `${APP}/identity`);
+      const url = new URL(result.page.url());
+      expect([url.searchParams.get('cloud'), url.searchParams.get('account'), url.searchParams.get('id')]).toEqual([
+        'gcp',
+        'acme-sandbox',
+        'serviceAccount:ci-runner@acme-sandbox.iam.gserviceaccount.com',
+      ]);
+      await result.page.getByTestId('data-testid openciem-identity-tree').waitFor();
+      expectNoProblems(result);
+    },
+    TEST_TIMEOUT_MS
+  );
+});

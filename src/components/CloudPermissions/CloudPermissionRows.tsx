@@ -10,6 +10,7 @@ import {
   describeGrantedBy,
 } from '../../services/cloudPermissionLabels';
 import type { CloudPermission, CloudPermissionGroup } from '../../services/cloudPermissions';
+import { formatCount } from '../../services/format';
 import type { LoadState } from '../../services/loadState';
 import { getDetailPanelStyles } from '../PermissionTree/ExplanationPanel';
 import { Counts, getTreeRowStyles, ToggleButton } from '../PermissionTree/TreeRows';
@@ -24,7 +25,6 @@ interface GroupRowProps {
 
 export function GroupRow({ group, expanded, onToggle }: GroupRowProps) {
   const styles = useStyles2(getTreeRowStyles);
-  const scopes = group.scopes === 1 ? '1 scope' : `${group.scopes.toLocaleString()} scopes`;
 
   return (
     <div className={styles.row}>
@@ -32,7 +32,7 @@ export function GroupRow({ group, expanded, onToggle }: GroupRowProps) {
       <span className={styles.name}>{group.group}</span>
       <Counts counts={group} />
       <span className={styles.secondary}>
-        {group.permissions.toLocaleString()} {group.permissions === 1 ? 'permission' : 'permissions'} at {scopes}
+        {formatCount(group.permissions, 'permission')} at {formatCount(group.scopes, 'scope')}
       </span>
     </div>
   );

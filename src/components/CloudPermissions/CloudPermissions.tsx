@@ -5,6 +5,7 @@ import { useAsync } from '../../hooks/useAsync';
 import type { CloudIdentityScope } from '../../services/cloudIdentityQueries';
 import { CLOUD_TREE_NOTES } from '../../services/cloudPermissionLabels';
 import { fetchCloudPermissionSummary, type CloudPermissionGroup } from '../../services/cloudPermissions';
+import { formatCount } from '../../services/format';
 import {
   buildCloudTreeRows,
   filterGroups,
@@ -64,8 +65,8 @@ function PermissionBrowser({ datasourceUid, scope, groups }: Props & { groups: C
   return (
     <Stack direction="column" gap={1}>
       <Text color="secondary">
-        {totals.allowed.toLocaleString()} permissions allowed, {totals.conditional.toLocaleString()} conditional and{' '}
-        {totals.denied.toLocaleString()} denied in {totals.groups.toLocaleString()} groups.{' '}
+        {formatCount(totals.allowed, 'permission')} allowed, {totals.conditional.toLocaleString()} conditional and{' '}
+        {totals.denied.toLocaleString()} denied in {formatCount(totals.groups, 'group')}.{' '}
         {CLOUD_TREE_NOTES[scope.cloud]}
       </Text>
       <SearchInput

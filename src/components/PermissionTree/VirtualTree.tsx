@@ -56,6 +56,8 @@ export function VirtualTree<Row extends VirtualTreeRow>({
     <div
       ref={viewport}
       className={styles.viewport}
+      // A short tree takes only the height of its rows, plus the border.
+      style={{ height: `min(${virtualizer.getTotalSize() + 2}px, 70vh, 720px)` }}
       role="tree"
       aria-label="Effective permissions"
       data-testid={testIds.identity.tree}
@@ -88,7 +90,6 @@ export function VirtualTree<Row extends VirtualTreeRow>({
 
 const getStyles = (theme: GrafanaTheme2) => ({
   viewport: css({
-    height: 'min(70vh, 720px)',
     overflowY: 'auto',
     border: `1px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,

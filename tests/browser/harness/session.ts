@@ -23,7 +23,10 @@ export interface OpenedEntry {
 }
 
 /** Builds the harness bundle, starts the harness server on the database at `databaseUrl`, and launches Chromium. */
-export async function startHarnessSession(databaseUrl: string, mode: HarnessMode = 'development'): Promise<HarnessSession> {
+export async function startHarnessSession(
+  databaseUrl: string,
+  mode: HarnessMode = 'development'
+): Promise<HarnessSession> {
   await buildHarnessBundle(mode);
   const server = await startHarnessServer(databaseUrl, mode);
 
@@ -54,12 +57,24 @@ export async function openEntry(session: HarnessSession, entry: HarnessEntry, th
   return { page, problems, close: () => page.context().close() };
 }
 
-/** Saves a PNG of the entry: the panel for a panel entry, the visible part of the page otherwise. */
+/**
+ * Saves a PNG of the entry: the panel for a panel entry, the whole page for a page entry marked fullPage, the visible
+ * part of the page otherwise. A page entry's expand buttons are clicked first, each once it appears.
+ */
 export async function screenshotEntry(page: Page, entry: HarnessEntry, file: string): Promise<void> {
   if (entry.kind === 'panel') {
     await page.locator(`[data-harness-panel="${entry.id}"]`).screenshot({ path: file });
     return;
   }
 
-  await page.screenshot({ path: file });
+  const expand = entry.kind === 'app-page' ? (entry.expand ?? []) : [];
+  for (const name of expand) {
+    await page.getByRole('button', { name, exact: true }).click({ timeout: READY_TIMEOUT_MS });
+  }
+  if (expand.length > 0) {
+    // An opened node may start a query; the screenshot waits for its rows.
+    await page.waitForLoadState('networkidle');
+  }
+
+  await page.screenshot({ path: file, fullPage: entry.kind === 'app-page' && entry.fullPage === true });
 }
