@@ -1,17 +1,17 @@
 -- The effective permissions of one Kubernetes, Google Cloud or Azure identity as a tree, for the
--- Identity page of the Grafana app: a count per group of permissions first (a Google Cloud
--- service, an Azure resource provider, a Kubernetes API group and resource), then the permissions
--- of the group a user expands. AWS identities have their own tree (migration 0022), because their
--- engine decides each action of the catalogue.
+-- Identity page of the Grafana app. The page reads a count per group of permissions first: a
+-- Google Cloud service, an Azure resource provider, a Kubernetes API group and resource. Then it
+-- reads the permissions of the group a user expands. AWS identities have their own tree
+-- (migration 0022), because their engine decides each action of the catalogue.
 --
 -- An identity is named by cloud and identity_id. A Kubernetes id such as User:alice repeats across
 -- clusters and names unrelated subjects, so the page passes the cluster as p_account_id. A Google
 -- Cloud member or an Azure principal is one account of its directory wherever it holds a role, so
 -- the page passes no account and sees every project or subscription.
 
--- Raises unless ciem.identities or ciem.cloud_effective_permissions knows the identity: a group of
--- Google Cloud lists its permissions under each project below a folder grant, not under the folder
--- that ciem.identities names.
+-- Raises unless the identity is in ciem.identities or ciem.cloud_effective_permissions. Both are
+-- read because a Google Cloud group bound on a folder has its permissions under each project below
+-- the folder, not under the folder that ciem.identities names.
 CREATE FUNCTION ciem.assert_cloud_identity(p_cloud text, p_identity_id text, p_account_id text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -47,7 +47,7 @@ END
 $$;
 
 COMMENT ON FUNCTION ciem.assert_cloud_identity(text, text, text) IS
-    'Raises an error that names the value unless the cloud is kubernetes, gcp or azure and ciem.identities or ciem.cloud_effective_permissions knows the identity (in the account, when one is given).';
+    'Raises an error that names the value unless the cloud is kubernetes, gcp or azure and the identity is in ciem.identities or ciem.cloud_effective_permissions (in the account, when one is given).';
 
 -- Each effective permission of the identity with the group the tree files it under. The rows are
 -- those of ciem.cloud_effective_permissions, read from each cloud's own relation for the columns
@@ -97,8 +97,8 @@ SELECT split_part(e.permission, '.', 1), split_part(e.permission, '.', 1), e.per
 UNION ALL
 -- Azure: the resource provider, Microsoft.Compute for Microsoft.Compute/virtualMachines/read, and
 -- * for * and */read. Azure compares operations without case, so the key is in lower case.
--- granted_by is one object per row here (one row per assignment); the array gives it the shape of
--- the other clouds.
+-- granted_by is one object here, because each row is one assignment. The array gives it the shape
+-- of the other clouds.
 SELECT split_part(e.permission, '/', 1), lower(split_part(e.permission, '/', 1)), e.permission, e.account_id,
        e.scope_type, e.scope, e.decision, jsonb_build_array(e.granted_by),
        jsonb_build_object('is_data_action', e.is_data_action,

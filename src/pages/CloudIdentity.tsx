@@ -4,7 +4,7 @@ import { EmptyState, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/
 
 import { CloudIdentitySummary } from '../components/CloudIdentitySummary/CloudIdentitySummary';
 import { CloudPermissions } from '../components/CloudPermissions/CloudPermissions';
-import { FindingsTable } from '../components/FindingsTable/FindingsTable';
+import { FindingsSection } from '../components/FindingsTable/FindingsSection';
 import { IdentityGrants } from '../components/IdentityGrants/IdentityGrants';
 import { QueryErrorAlert } from '../components/QueryErrorAlert/QueryErrorAlert';
 import { testIds } from '../components/testIds';
@@ -119,7 +119,7 @@ interface DetailsProps {
 function IdentityDetails({ datasourceUid, identity, otherAccounts }: DetailsProps) {
   const scope = useMemo<CloudIdentityScope>(
     () => ({
-      cloud: identity.cloud as CloudIdentityScope['cloud'],
+      cloud: identity.cloud,
       identityId: identity.identityId,
       accountId: identityIsPerAccount(identity.cloud) ? identity.accountId : null,
     }),
@@ -147,14 +147,7 @@ function IdentityDetails({ datasourceUid, identity, otherAccounts }: DetailsProp
 
       {loaded.status === 'done' && (
         <>
-          <section data-testid={testIds.identity.findings}>
-            <Text element="h3">Findings</Text>
-            {loaded.value.findings.length === 0 ? (
-              <Text color="secondary">No open finding for this identity.</Text>
-            ) : (
-              <FindingsTable findings={loaded.value.findings} />
-            )}
-          </section>
+          <FindingsSection findings={loaded.value.findings} />
 
           <section>
             <Text element="h3">Grants</Text>

@@ -35,8 +35,8 @@ afterEach(() => {
 });
 
 /**
- * Returns a fetch implementation: the demo's accounts and its clouds and types for the filters' queries, a fixture for
- * the page query with that fixture's SQL, and the real result of a search that matched nothing for any other page query.
+ * Returns a fetch implementation. The filters' queries get the demo's accounts, clouds and types. A page query gets the
+ * fixture with its SQL, or else the real result of a search that matched nothing.
  */
 function answerPages(pageFixture = 'identities-page-demo') {
   const pages = new Map(

@@ -360,7 +360,7 @@ describe('Identity permission tree', () => {
   });
 });
 
-/** The fixtures of one identity of the demo in another cloud (tests/plugin/page-fixtures.test.ts). */
+/** Returns the fixture names of one demo identity of another cloud (tests/plugin/page-fixtures.test.ts). */
 function cloudFixtures(name: string): string[] {
   return ['identity', 'findings', 'grants', 'summary', 'nodes'].map((part) => `cloud-${part}-${name}`);
 }

@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { EmptyState, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
-import { FindingsTable } from '../components/FindingsTable/FindingsTable';
+import { FindingsSection } from '../components/FindingsTable/FindingsSection';
 import { IdentityPermissions } from '../components/IdentityPermissions/IdentityPermissions';
 import { IdentitySummary } from '../components/IdentitySummary/IdentitySummary';
 import { QueryErrorAlert } from '../components/QueryErrorAlert/QueryErrorAlert';
@@ -31,8 +31,8 @@ function Identity() {
       <PluginPage>
         <div data-testid={testIds.identity.container}>
           <EmptyState variant="call-to-action" message="No identity was chosen">
-            This page shows one identity, named by the arn parameter of its address for AWS, or by cloud, account and
-            id for the other clouds. Pick one on the <TextLink href={IDENTITIES_URL}>Identities</TextLink> page.
+            This page shows one identity, named by the arn parameter of its address for AWS, or by cloud, account and id
+            for the other clouds. Pick one on the <TextLink href={IDENTITIES_URL}>Identities</TextLink> page.
           </EmptyState>
         </div>
       </PluginPage>
@@ -102,14 +102,7 @@ function IdentityContent({ identityArn }: { identityArn: string }) {
           <Stack direction="column" gap={3}>
             <IdentitySummary identity={loaded.value.identity} />
 
-            <section data-testid={testIds.identity.findings}>
-              <Text element="h3">Findings</Text>
-              {loaded.value.findings.length === 0 ? (
-                <Text color="secondary">No open finding for this identity.</Text>
-              ) : (
-                <FindingsTable findings={loaded.value.findings} />
-              )}
-            </section>
+            <FindingsSection findings={loaded.value.findings} />
 
             <section data-testid={testIds.identity.permissions}>
               <Text element="h3">Effective permissions</Text>

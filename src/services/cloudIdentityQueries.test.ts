@@ -44,7 +44,7 @@ describe('cloud identity queries', () => {
   test.each(HOSTILE_TEXTS)('keep a hostile id, account and group inside literals: %j', (text) => {
     const hostile: CloudIdentityScope = { cloud: 'kubernetes', identityId: text, accountId: text };
     const builders = [
-      (scope: CloudIdentityScope) => buildIdentityRowsQuery(scope.identityId, scope.cloud),
+      (scope: CloudIdentityScope) => buildIdentityRowsQuery(scope.identityId, 'kubernetes'),
       buildIdentityGrantsQuery,
       buildCloudPermissionSummaryQuery,
       (scope: CloudIdentityScope) => buildCloudPermissionNodesQuery(scope, scope.identityId),

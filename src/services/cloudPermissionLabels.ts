@@ -21,7 +21,7 @@ export const CLOUD_DECISION_LABELS: Record<CloudDecision, { text: string; color:
   },
 };
 
-/** What the tree of each cloud leaves undecided, from each cloud's page under docs/. */
+/** The limits of each cloud's tree, from each cloud's page under docs/. */
 export const CLOUD_TREE_NOTES: Record<string, string> = {
   kubernetes:
     'RBAC has no deny rules, so every permission is allowed. Wildcards stay as the roles write them, and groups ' +

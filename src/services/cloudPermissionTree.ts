@@ -34,7 +34,7 @@ export const EMPTY_CLOUD_TREE_STATE: CloudTreeState = {
 
 /**
  * Returns the key of the permission at `index` of its group's loaded list. A permission can repeat at one scope (an
- * Azure action through two role assignments), so the position tells the rows apart; the list is loaded once.
+ * Azure action through two role assignments), so the position identifies the row. The list is loaded once.
  */
 export function permissionKey(group: string, index: number): string {
   return `${group}#${index}`;

@@ -62,7 +62,7 @@ export interface CloudPermission {
   facts: PermissionFact[];
 }
 
-/** A role or policy the identity holds at a scope, from ciem.identity_grants. */
+/** A role or policy granted to the identity at a scope, from ciem.identity_grants. */
 export interface IdentityGrant {
   accountId: string;
   roleId: string;

@@ -3,7 +3,7 @@
 import { identityPageUrl, PLUGIN_BASE_URL, ROUTES } from '../constants';
 import { identityIsPerAccount, isCloud, type Cloud } from './clouds';
 
-/** What the Identity page's address names. */
+/** The identity that the Identity page's address names. */
 export interface IdentityKey {
   /** Null for an ?arn= address whose value is no ARN: the page then looks the id up in every cloud. */
   cloud: Cloud | null;

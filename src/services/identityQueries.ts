@@ -138,9 +138,9 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
 }
 
 /**
- * Returns the SQL for the account that findings must share with an identity (of `alias`) to be its own: the cluster for
- * Kubernetes, whose ids repeat across clusters, else NULL, because a Google Cloud member, an Azure principal or an ARN
- * is the same identity in every account (identityIsPerAccount in clouds.ts).
+ * Returns the SQL for the account that findings must share with an identity (of `alias`) to be its own. That is the
+ * cluster for Kubernetes, whose ids repeat across clusters. It is NULL for the other clouds, because a Google Cloud
+ * member, an Azure principal or an ARN is the same identity in every account (identityIsPerAccount in clouds.ts).
  */
 function findingAccountSql(alias: string): string {
   return `CASE WHEN ${alias}.cloud = 'kubernetes' THEN ${alias}.account_id END`;

@@ -5,9 +5,9 @@
 //
 // Sources:
 //   Kubernetes, Using RBAC Authorization (kubernetes.io/docs/reference/access-authn-authz/rbac/):
-//     a RoleBinding grants the permissions of its role within its namespace only; resources are
-//     named by API group, and subresources are written resource/subresource (pods/exec); the core
-//     API group is written "".
+//     a RoleBinding grants the permissions of its role within its namespace only. Rules name
+//     resources by API group, the core API group written "", and subresources as
+//     resource/subresource (pods/exec).
 //   Google Cloud, Understanding roles (cloud.google.com/iam/docs/understanding-roles): permission
 //     names are service.resource.verb (storage.buckets.get).
 //   Google Cloud, Resource hierarchy (cloud.google.com/iam/docs/resource-hierarchy-access-control):
@@ -60,8 +60,8 @@ interface NodeRow {
   detail: string;
 }
 
-// Creating a database, migrating it and loading three clouds took about 20 s in a local run on a
-// shared 2-core machine; the demo about as long.
+// Creating a database, migrating it and loading three clouds took about 5 s in a local run on a
+// shared 2-core machine, and loading the demo about as long.
 const SETUP_TIMEOUT_MS = 300_000;
 
 const org = '700000000001';
@@ -69,8 +69,8 @@ const platformFolder = '710000000001';
 const projectA = 'tree-project-a';
 const projectB = 'tree-project-b';
 
-// A member whose id holds the characters that URLs and SQL literals must keep: ':', '@', '/' and
-// a quote.
+// A member whose id contains the characters that URLs and SQL literals must keep: ':', '@', '/'
+// and a quote.
 const quotedMember = "user:o'brien/ops@example.com";
 const analyst = 'user:analyst@example.com';
 const platformGroup = 'group:platform@example.com';
@@ -289,7 +289,7 @@ describe('Google Cloud tree', () => {
     ]);
   });
 
-  test('reads a member whose id holds a quote, a slash and an at sign', async () => {
+  test('reads an id with quote, slash and at sign', async () => {
     const rows = await summaryOf(handwritten.client, member(quotedMember));
     const grants = await handwritten.client.query(buildIdentityGrantsQuery(member(quotedMember)));
 

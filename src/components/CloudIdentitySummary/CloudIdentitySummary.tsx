@@ -14,7 +14,7 @@ interface Props {
   otherAccounts: string[];
 }
 
-/** What is_service_linked marks in each cloud (docs/kubernetes.md, docs/gcp.md). */
+/** Badge text for is_service_linked in each cloud (docs/kubernetes.md, docs/gcp.md). */
 const BUILT_IN_LABELS: Record<string, string> = {
   kubernetes: 'Kubernetes built-in',
   gcp: 'Google service agent',

@@ -26,7 +26,8 @@ interface Props {
 
 /**
  * Shows the effective permissions of a Kubernetes, Google Cloud or Azure identity as a tree of permission group,
- * permission and the grants behind it. The counts per group are fetched first; a group's permissions when it opens.
+ * permission and the grants behind it. The counts per group are fetched first, and a group's permissions when it
+ * opens.
  */
 export function CloudPermissions({ datasourceUid, scope }: Props) {
   const load = useCallback(() => fetchCloudPermissionSummary(datasourceUid, scope), [datasourceUid, scope]);
@@ -42,7 +43,7 @@ export function CloudPermissions({ datasourceUid, scope }: Props) {
 
   if (summary.value.length === 0) {
     return (
-      <Alert severity="info" title="This identity holds no permission">
+      <Alert severity="info" title="This identity has no permission">
         No role that it holds grants a permission in the data. A role whose definition is not synced adds nothing; see
         the grants above.
       </Alert>

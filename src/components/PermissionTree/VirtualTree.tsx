@@ -12,7 +12,7 @@ export const ROW_HEIGHT = 36;
 // Rows drawn beyond each edge of the viewport, so that fast scrolling shows no blank rows.
 const OVERSCAN_ROWS = 10;
 
-/** What the tree needs of a row: a stable key, its depth for aria-level, and whether it is open. */
+/** The fields the tree reads from a row: a stable key, its depth for aria-level, and whether it is open. */
 export interface VirtualTreeRow {
   key: string;
   depth: number;

@@ -1,3 +1,5 @@
+// The callback of page.waitForFunction runs in the browser, so it uses its types.
+/// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 
 import type { HarnessEntry } from '../../../src/test/harness/registry';
@@ -72,8 +74,12 @@ export async function screenshotEntry(page: Page, entry: HarnessEntry, file: str
     await page.getByRole('button', { name, exact: true }).click({ timeout: READY_TIMEOUT_MS });
   }
   if (expand.length > 0) {
-    // An opened node may start a query; the screenshot waits for its rows.
+    // An opened node may start a query, so the screenshot waits for its rows. @grafana/ui loads each icon's SVG
+    // after the first render, so it also waits until no open node still shows the closed chevron.
     await page.waitForLoadState('networkidle');
+    await page.waitForFunction(
+      () => document.querySelectorAll('button[aria-expanded="true"] [data-testid="icon-angle-right"]').length === 0
+    );
   }
 
   await page.screenshot({ path: file, fullPage: entry.kind === 'app-page' && entry.fullPage === true });
