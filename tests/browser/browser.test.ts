@@ -17,6 +17,7 @@ import {
   screenshotEntry,
   startHarnessSession,
   THEMES,
+  waitForOpenChevrons,
   type HarnessSession,
   type OpenedEntry,
 } from './harness/session';
@@ -25,6 +26,8 @@ import {
 // machines and a cold webpack cache.
 const SETUP_TIMEOUT_MS = 300_000;
 const TEST_TIMEOUT_MS = 60_000;
+// The open chevron's SVG took under 2 s to appear in local runs. A chevron that never changes fails the test.
+const CHEVRON_TIMEOUT_MS = 10_000;
 
 const APP = '/a/openciem-entitlements-app';
 const SSO_ADMIN =
@@ -290,7 +293,7 @@ describe('identity pages of other clouds', () => {
       const { page } = result;
       expect(await page.getByTestId('data-testid openciem-identity-summary').innerText()).toContain(cloud);
 
-      await page.getByTestId('data-testid openciem-identity-group-filter').fill(group);
+      // The Kubernetes group is below the tree's first screen, so the click scrolls the virtualised tree.
       await page.getByRole('button', { name: `Expand group ${group}`, exact: true }).click();
       const permission = page.getByRole('button', { name: /^Expand grants of / }).first();
       await permission.click();
@@ -298,6 +301,8 @@ describe('identity pages of other clouds', () => {
       const grants = page.locator('[data-testid^="data-testid openciem-identity-grants-"]').first();
       await grants.waitFor();
       expect(await grants.innerText()).toContain('Granted by');
+      expect(await page.locator('[role="tree"] button[aria-expanded="true"]').count()).toBe(2);
+      await waitForOpenChevrons(page, CHEVRON_TIMEOUT_MS);
       expectNoProblems(result);
     },
     TEST_TIMEOUT_MS

@@ -33,12 +33,13 @@ export function ToggleButton({ label, expanded, onToggle }: ToggleProps) {
       aria-label={`${expanded ? 'Collapse' : 'Expand'} ${label}`}
       onClick={onToggle}
     >
-      <Icon name={expanded ? 'angle-down' : 'angle-right'} />
+      {/* A new key mounts a new Icon: its inline SVG sometimes kept the old chevron when only the name changed. */}
+      <Icon key={expanded ? 'open' : 'closed'} name={expanded ? 'angle-down' : 'angle-right'} />
     </button>
   );
 }
 
-/** Decision counts of a node; unused is AWS only. */
+/** Decision counts of a node. Only AWS nodes count unused actions. */
 export interface DecisionCounts {
   allowed: number;
   conditional: number;

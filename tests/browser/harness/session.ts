@@ -74,13 +74,29 @@ export async function screenshotEntry(page: Page, entry: HarnessEntry, file: str
     await page.getByRole('button', { name, exact: true }).click({ timeout: READY_TIMEOUT_MS });
   }
   if (expand.length > 0) {
-    // An opened node may start a query, so the screenshot waits for its rows. @grafana/ui loads each icon's SVG
-    // after the first render, so it also waits until no open node still shows the closed chevron.
+    // An opened node may start a query, so the screenshot waits for its rows and its icons.
     await page.waitForLoadState('networkidle');
-    await page.waitForFunction(
-      () => document.querySelectorAll('button[aria-expanded="true"] [data-testid="icon-angle-right"]').length === 0
-    );
+    await waitForOpenChevrons(page);
   }
 
   await page.screenshot({ path: file, fullPage: entry.kind === 'app-page' && entry.fullPage === true });
+}
+
+/**
+ * Waits until every open node of the tree draws the open chevron, an SVG path that no closed node draws. @grafana/ui
+ * swaps an icon's SVG in after a render, so the path can lag behind the node's state.
+ */
+export async function waitForOpenChevrons(page: Page, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const paths = (expanded: boolean) =>
+        Array.from(document.querySelectorAll(`[role="tree"] button[aria-expanded="${expanded}"] svg path`)).map(
+          (path) => path.getAttribute('d')
+        );
+      const closed = new Set(paths(false));
+      return paths(true).every((path) => !closed.has(path));
+    },
+    undefined,
+    { timeout: timeoutMs }
+  );
 }
