@@ -52,9 +52,9 @@ COMMENT ON FUNCTION ciem.assert_cloud_identity(text, text, text) IS
 -- Each effective permission of the identity with the group the tree files it under. The rows are
 -- those of ciem.cloud_effective_permissions, read from each cloud's own relation for the columns
 -- that name the group and for the detail only that cloud has. The function is one SELECT, so
--- PostgreSQL inlines it into the queries of the tree functions: a summary computes no detail, and
--- a group's filter reaches each cloud's relation. It returns no rows for an unknown identity; the
--- tree functions check the identity first.
+-- PostgreSQL inlines it into the queries of the tree functions. A summary then computes no detail,
+-- and a group's filter reaches each cloud's relation. It returns no rows for an unknown identity,
+-- because the tree functions check the identity first.
 CREATE FUNCTION ciem.cloud_permission_entries(p_cloud text, p_identity_id text, p_account_id text DEFAULT NULL)
 RETURNS TABLE (
     permission_group text,
