@@ -11,6 +11,7 @@ export const testIds = {
   identities: {
     container: 'data-testid openciem-identities',
     search: 'data-testid openciem-identities-search',
+    cloudFilter: 'data-testid openciem-identities-cloud',
     accountFilter: 'data-testid openciem-identities-account',
     typeFilter: 'data-testid openciem-identities-type',
     table: 'data-testid openciem-identities-table',
@@ -20,9 +21,12 @@ export const testIds = {
     summary: 'data-testid openciem-identity-summary',
     findings: 'data-testid openciem-identity-findings',
     permissions: 'data-testid openciem-identity-permissions',
+    grantsTable: 'data-testid openciem-identity-grants',
     serviceFilter: 'data-testid openciem-identity-service-filter',
+    groupFilter: 'data-testid openciem-identity-group-filter',
     tree: 'data-testid openciem-identity-tree',
     explanation: (action: string) => `data-testid openciem-identity-explanation-${action}`,
+    grants: (permission: string) => `data-testid openciem-identity-grants-${permission}`,
   },
   setup: {
     container: 'data-testid openciem-setup',

@@ -35,18 +35,24 @@ afterEach(() => {
 });
 
 /**
- * Returns a fetch implementation: the demo's accounts for the accounts query, a fixture for the page query with that
- * fixture's SQL, and the real result of a search that matched nothing for any other page query.
+ * Returns a fetch implementation. The filters' queries get the demo's accounts, clouds and types. A page query gets the
+ * fixture with its SQL, or else the real result of a search that matched nothing.
  */
 function answerPages(pageFixture = 'identities-page-demo') {
   const pages = new Map(
-    [pageFixture, 'identities-page-exports-2', 'identities-page-no-match'].map((name) => [readFixture(name).sql, name])
+    [pageFixture, 'identities-page-exports-2', 'identities-page-no-match', 'identities-page-demo-gcp'].map((name) => [
+      readFixture(name).sql,
+      name,
+    ])
   );
 
   return (request: BackendSrvRequest) => {
     const sql = sqlOf(request);
-    if (sql.includes('trusted_account_name')) {
+    if (sql === readFixture('accounts-demo').sql) {
       return fixtureResponse('accounts-demo');
+    }
+    if (sql === readFixture('identity-facets-demo').sql) {
+      return fixtureResponse('identity-facets-demo');
     }
 
     return fixtureResponse(pages.get(sql) ?? 'identities-page-no-match');
@@ -110,11 +116,94 @@ describe('Identities page', () => {
     const links = within(table)
       .getAllByRole('link')
       .map((link) => [link.textContent, link.getAttribute('href')]);
+    const id = (row: Record<string, unknown>) => encodeURIComponent(String(row.identity_id));
     expect(links).toEqual(
       rows.map((row) => [
         row.display_name,
-        `/a/openciem-entitlements-app/identity?arn=${encodeURIComponent(String(row.identity_id))}`,
+        row.cloud === 'aws'
+          ? `/a/openciem-entitlements-app/identity?arn=${id(row)}`
+          : `/a/openciem-entitlements-app/identity?cloud=${row.cloud}&account=${encodeURIComponent(String(row.account_id))}&id=${id(row)}`,
       ])
+    );
+    // The demo's first page mixes AWS and other clouds, so both forms are checked.
+    expect(new Set(rows.map((row) => row.cloud === 'aws')).size).toBe(2);
+  });
+
+  test('links other clouds by cloud, account and id', async () => {
+    const rows = fixtureRows('identities-page-demo-gcp');
+    fetchMock.mockImplementation(answerPages());
+
+    renderIdentities('/identities?cloud=gcp');
+
+    const table = await screen.findByTestId(testIds.identities.table);
+    const hrefs = within(table)
+      .getAllByRole('link')
+      .map((link) => link.getAttribute('href'));
+    expect(hrefs).toEqual(
+      rows.map(
+        (row) =>
+          `/a/openciem-entitlements-app/identity?cloud=gcp&account=${encodeURIComponent(String(row.account_id))}` +
+          `&id=${encodeURIComponent(String(row.identity_id))}`
+      )
+    );
+  });
+
+  test('shows the cloud of each row', async () => {
+    const rows = fixtureRows('identities-page-demo-gcp');
+    fetchMock.mockImplementation(answerPages());
+
+    renderIdentities('/identities?cloud=gcp');
+
+    const table = await screen.findByTestId(testIds.identities.table);
+    expect(within(table).getAllByText('Google Cloud')).toHaveLength(rows.length);
+    expect(pageQueries()[0]).toBe(readFixture('identities-page-demo-gcp').sql);
+  });
+
+  test('offers the clouds of the data', async () => {
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities();
+    await screen.findByTestId(testIds.identities.table);
+
+    const filter = screen.getByTestId(testIds.identities.cloudFilter);
+
+    await waitFor(() =>
+      expect(
+        within(filter)
+          .getAllByRole('radio')
+          .map((radio) => radio.closest('div')?.textContent?.trim())
+      ).toEqual(['All', 'AWS', 'Google Cloud', 'Azure', 'Kubernetes'])
+    );
+  });
+
+  test('filters by cloud', async () => {
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities();
+    await screen.findByTestId(testIds.identities.table);
+
+    fireEvent.click(await within(screen.getByTestId(testIds.identities.cloudFilter)).findByText('Google Cloud'));
+
+    await waitFor(() => expect(pageQueries().at(-1)).toBe(readFixture('identities-page-demo-gcp').sql));
+    expect(
+      await screen.findByText(`Identities 1 to ${fixtureRows('identities-page-demo-gcp').length} of`, { exact: false })
+    ).toBeInTheDocument();
+  });
+
+  test('an account filter names its cloud', async () => {
+    fetchMock.mockImplementation(answerPages());
+    renderIdentities();
+    await screen.findByTestId(testIds.identities.table);
+
+    fireEvent.click(screen.getByRole('combobox', { name: 'Account' }));
+    const options = await screen.findAllByRole('option', { name: /^acme-prod/ });
+    // The demo has a Google Cloud project and a Kubernetes cluster named acme-prod.
+    expect(options.map((option) => option.textContent)).toEqual([
+      expect.stringContaining('Google Cloud project'),
+      expect.stringContaining('Kubernetes cluster'),
+    ]);
+    fireEvent.click(options[1]);
+
+    await waitFor(() =>
+      expect(pageQueries().at(-1)).toContain("i.cloud = 'kubernetes'\n    AND i.account_id = 'acme-prod'")
     );
   });
 
@@ -154,10 +243,11 @@ describe('Identities page', () => {
     renderIdentities();
     await screen.findByTestId(testIds.identities.table);
 
-    fireEvent.click(within(screen.getByTestId(testIds.identities.typeFilter)).getByText('Roles'));
+    fireEvent.click(screen.getByRole('combobox', { name: 'Type' }));
+    fireEvent.click(await screen.findByRole('option', { name: /^Service accounts/ }));
 
     await screen.findByText('No identity matches these filters');
-    expect(pageQueries().at(-1)).toContain("i.identity_type = 'role'");
+    expect(pageQueries().at(-1)).toContain("i.identity_type = 'service_account'");
   });
 
   test('filters by account', async () => {
@@ -170,7 +260,7 @@ describe('Identities page', () => {
     fireEvent.click(await screen.findByRole('option', { name: new RegExp(`^${account.account_id}`) }));
 
     await screen.findByText('No identity matches these filters');
-    expect(pageQueries().at(-1)).toContain(`i.account_id = '${account.account_id}'`);
+    expect(pageQueries().at(-1)).toContain(`i.cloud = 'aws'\n    AND i.account_id = '${account.account_id}'`);
   });
 
   test('sends the typed search as an escaped literal', async () => {
@@ -217,7 +307,7 @@ describe('Identities page', () => {
       expect(
         await screen.findByText('No identity matches these filters', {}, { timeout: EMPTY_STATE_TIMEOUT_MS })
       ).toBeInTheDocument();
-      expect(screen.getByText(/No identity has "no-such-identity" in its name or ARN/)).toBeInTheDocument();
+      expect(screen.getByText(/No identity has "no-such-identity" in its name or id/)).toBeInTheDocument();
     },
     EMPTY_STATE_TIMEOUT_MS + 10_000
   );
@@ -236,7 +326,7 @@ describe('Identities page', () => {
     async () => {
       fetchMock.mockImplementation((request: BackendSrvRequest) =>
         fixtureResponse(
-          sqlOf(request).includes('trusted_account_name') ? 'accounts-unsynced' : 'identities-page-unsynced'
+          sqlOf(request).includes('FROM ciem.identities i') ? 'identities-page-unsynced' : 'accounts-unsynced'
         )
       );
 

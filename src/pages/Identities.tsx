@@ -23,21 +23,37 @@ import { testIds } from '../components/testIds';
 import { useAsync } from '../hooks/useAsync';
 import { useDatasourceUid } from '../hooks/useDatasourceUid';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
-import { fetchAccounts, fetchIdentityPage, type IdentityPage } from '../services/identities';
-import { IDENTITY_PAGE_SIZE } from '../services/identityQueries';
+import { accountLabel, CLOUD_LABELS, cloudLabel, CLOUDS, isCloud, type Cloud } from '../services/clouds';
+import {
+  fetchAccounts,
+  fetchIdentityFacets,
+  fetchIdentityPage,
+  type IdentityFacet,
+  type IdentityPage,
+} from '../services/identities';
+import { IDENTITY_PAGE_SIZE, IDENTITY_TYPES, type IdentityType } from '../services/identityQueries';
 import { readIdentityFilters, writeIdentityFilters, type IdentityFilters } from '../services/identityFilters';
 
 /** Pause in typing, in ms, after which the search runs. */
 export const SEARCH_DELAY_MS = 300;
 
-const TYPE_OPTIONS: Array<SelectableValue<string>> = [
-  { label: 'All', value: '' },
-  { label: 'Users', value: 'user' },
-  { label: 'Groups', value: 'group' },
-  { label: 'Roles', value: 'role' },
-];
+/** Plural names of the identity types, as the type filter offers them. */
+const TYPE_LABELS: Record<IdentityType, string> = {
+  user: 'Users',
+  group: 'Groups',
+  role: 'Roles',
+  service_account: 'Service accounts',
+  service_principal: 'Service principals',
+  managed_identity: 'Managed identities',
+  domain: 'Domains',
+  public: 'Public',
+  unknown: 'Unknown',
+};
 
-/** Lists the identities of every account, filtered, sorted and paged by PostgreSQL. The filters live in the URL. */
+/**
+ * Lists the identities of every cloud and account, filtered, sorted and paged by PostgreSQL. The filters live in the
+ * URL.
+ */
 function Identities() {
   const datasourceUid = useDatasourceUid();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -63,12 +79,23 @@ function Identities() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debouncedSearch]);
 
-  const { accountId, identityType, sortBy, descending, page } = filters;
+  const { cloud, accountId, identityType, sortBy, descending, page } = filters;
   const loadPage = useCallback(
     () =>
-      fetchIdentityPage(datasourceUid, { search: filters.search, accountId, identityType, sortBy, descending, page }),
-    [datasourceUid, filters.search, accountId, identityType, sortBy, descending, page]
+      fetchIdentityPage(datasourceUid, {
+        search: filters.search,
+        cloud,
+        accountId,
+        identityType,
+        sortBy,
+        descending,
+        page,
+      }),
+    [datasourceUid, filters.search, cloud, accountId, identityType, sortBy, descending, page]
   );
+  const loadFacets = useCallback(() => fetchIdentityFacets(datasourceUid), [datasourceUid]);
+  const facets = useAsync(loadFacets);
+  const facetList = facets.status === 'done' ? facets.value : [];
   const identities = useAsync(loadPage);
 
   // The table stays on screen with the previous page while the next one loads, so it keeps its sort state. React allows
@@ -82,31 +109,36 @@ function Identities() {
   const onSortChange = useCallback((sort: IdentitySort) => update(sort), [update]);
 
   return (
-    <PluginPage subTitle="Users, groups and roles of every account, with their permission creep score and open findings">
+    <PluginPage subTitle="Identities of every cloud and account, with their AWS permission creep score and open findings">
       <div data-testid={testIds.identities.container}>
         <Stack direction="column" gap={2}>
           <Stack gap={2} wrap="wrap" alignItems="center">
             <SearchInput
               data-testid={testIds.identities.search}
-              label="Search identities by name or ARN"
-              placeholder="Search by name or ARN"
+              label="Search identities by name or id"
+              placeholder="Search by name, ARN or id"
               value={search}
               onChange={setSearch}
             />
-            <AccountFilter
-              datasourceUid={datasourceUid}
-              accountId={accountId}
-              onChange={(value) => update({ accountId: value })}
-            />
-            <InlineField label="Type" data-testid={testIds.identities.typeFilter}>
+            <InlineField label="Cloud" data-testid={testIds.identities.cloudFilter}>
               <RadioButtonGroup
-                options={TYPE_OPTIONS}
-                value={identityType ?? ''}
-                onChange={(value) =>
-                  update({ identityType: value === '' ? null : (value as IdentityFilters['identityType']) })
-                }
+                options={cloudOptions(facetList, cloud)}
+                value={cloud ?? ''}
+                onChange={(value) => update({ cloud: value === '' ? null : (value as Cloud), accountId: null })}
               />
             </InlineField>
+            <AccountFilter
+              datasourceUid={datasourceUid}
+              cloud={cloud}
+              accountId={accountId}
+              onChange={(account) => update(account ?? { accountId: null })}
+            />
+            <TypeFilter
+              facets={facetList}
+              cloud={cloud}
+              identityType={identityType}
+              onChange={(value) => update({ identityType: value })}
+            />
           </Stack>
 
           {identities.status === 'failed' && (
@@ -130,27 +162,45 @@ function Identities() {
   );
 }
 
-interface AccountFilterProps {
-  datasourceUid: string;
-  accountId: string | null;
-  onChange: (accountId: string | null) => void;
+/** Offers All and the clouds that have identities, in a fixed order; a cloud of the URL stays selectable. */
+function cloudOptions(facets: IdentityFacet[], selected: Cloud | null): Array<SelectableValue<string>> {
+  const present = new Set(facets.map((facet) => facet.cloud));
+  const clouds = CLOUDS.filter((cloud) => present.has(cloud) || cloud === selected);
+
+  return [{ label: 'All', value: '' }, ...clouds.map((cloud) => ({ label: CLOUD_LABELS[cloud], value: cloud }))];
 }
 
-function AccountFilter({ datasourceUid, accountId, onChange }: AccountFilterProps) {
+interface AccountFilterProps {
+  datasourceUid: string;
+  cloud: Cloud | null;
+  accountId: string | null;
+  /** Called with the cloud and account chosen, or null for every account. */
+  onChange: (account: { cloud: Cloud; accountId: string } | null) => void;
+}
+
+// An account id can repeat across clouds (a Google Cloud project and a Kubernetes context both named acme-prod), so
+// each option's value names the cloud too: the cloud, a space, then the account id.
+function accountValue(cloud: string, accountId: string): string {
+  return `${cloud} ${accountId}`;
+}
+
+function AccountFilter({ datasourceUid, cloud, accountId, onChange }: AccountFilterProps) {
   const load = useCallback(() => fetchAccounts(datasourceUid), [datasourceUid]);
   const accounts = useAsync(load);
+  const listed = accounts.status === 'done' ? accounts.value.filter((a) => cloud === null || a.cloud === cloud) : [];
 
   const options: Array<ComboboxOption<string>> = [{ label: 'All accounts', value: '' }];
-  if (accounts.status === 'done') {
-    for (const account of accounts.value) {
-      const name = account.accountName === null ? '' : ` (${account.accountName})`;
-      options.push({
-        label: `${account.accountId}${name}`,
-        value: account.accountId,
-        description: `${account.identities} identities`,
-      });
-    }
+  for (const account of listed) {
+    const name = account.accountName === null ? '' : ` (${account.accountName})`;
+    const kind = accountLabel(account.cloud, account.accountId).toLowerCase();
+    options.push({
+      label: `${account.accountId}${name}`,
+      value: accountValue(account.cloud, account.accountId),
+      description: `${cloudLabel(account.cloud)} ${kind}, ${account.identities} identities`,
+    });
   }
+
+  const selected = listed.find((account) => account.accountId === accountId);
 
   return (
     <InlineField label="Account" htmlFor="openciem-account-filter">
@@ -159,10 +209,55 @@ function AccountFilter({ datasourceUid, accountId, onChange }: AccountFilterProp
         data-testid={testIds.identities.accountFilter}
         placeholder="All accounts"
         options={options}
-        value={accountId ?? ''}
+        value={selected === undefined ? (accountId ?? '') : accountValue(selected.cloud, selected.accountId)}
         loading={accounts.status === 'loading'}
-        onChange={(selected) => onChange(selected.value === '' ? null : selected.value)}
+        onChange={(option) => {
+          const account = listed.find((item) => accountValue(item.cloud, item.accountId) === option.value);
+          const chosenCloud = account?.cloud;
+          onChange(
+            account === undefined || !isCloud(chosenCloud) ? null : { cloud: chosenCloud, accountId: account.accountId }
+          );
+        }}
         width={40}
+      />
+    </InlineField>
+  );
+}
+
+interface TypeFilterProps {
+  facets: IdentityFacet[];
+  cloud: Cloud | null;
+  identityType: IdentityType | null;
+  onChange: (identityType: IdentityType | null) => void;
+}
+
+/** Offers the identity types that the chosen cloud has, with their number of identities. */
+function TypeFilter({ facets, cloud, identityType, onChange }: TypeFilterProps) {
+  const counts = new Map<string, number>();
+  for (const facet of facets) {
+    if (cloud === null || facet.cloud === cloud) {
+      counts.set(facet.identityType, (counts.get(facet.identityType) ?? 0) + facet.identities);
+    }
+  }
+
+  const options: Array<ComboboxOption<string>> = [{ label: 'All types', value: '' }];
+  for (const type of IDENTITY_TYPES) {
+    const identities = counts.get(type);
+    if (identities !== undefined || type === identityType) {
+      options.push({ label: TYPE_LABELS[type], value: type, description: `${identities ?? 0} identities` });
+    }
+  }
+
+  return (
+    <InlineField label="Type" htmlFor="openciem-type-filter">
+      <Combobox
+        id="openciem-type-filter"
+        data-testid={testIds.identities.typeFilter}
+        placeholder="All types"
+        options={options}
+        value={identityType ?? ''}
+        onChange={(option) => onChange(IDENTITY_TYPES.find((type) => type === option.value) ?? null)}
+        width={28}
       />
     </InlineField>
   );
@@ -192,17 +287,22 @@ function IdentityResults({ result, filters, loading, onSortChange, onPageChange 
   }
 
   if (result.totalCount === 0) {
-    const filtered = filters.search.trim() !== '' || filters.accountId !== null || filters.identityType !== null;
+    const filtered =
+      filters.search.trim() !== '' ||
+      filters.cloud !== null ||
+      filters.accountId !== null ||
+      filters.identityType !== null;
 
     return filtered ? (
       <EmptyState variant="not-found" message="No identity matches these filters">
         {filters.search.trim() !== '' &&
-          `No identity has "${filters.search.trim()}" in its name or ARN with these filters. `}
+          `No identity has "${filters.search.trim()}" in its name or id with these filters. `}
         Clear a filter to see more identities.
       </EmptyState>
     ) : (
       <EmptyState variant="call-to-action" message="ciem.identities has no rows">
-        Check that CloudQuery has synced the IAM tables of your accounts into the database of this datasource.
+        Check that CloudQuery has synced the IAM or RBAC tables of your clouds into the database of this datasource, and
+        that openciem refresh has run.
       </EmptyState>
     );
   }

@@ -6,7 +6,7 @@ import { PluginContextProvider } from '@grafana/data';
 import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
 import { testIds } from '../components/testIds';
-import { respondWith, sqlOf, tableResponse } from '../test/dsQuery';
+import { sqlOf } from '../test/dsQuery';
 import { answerWithFixtures, fixtureResponse, fixtureRows, readFixture } from '../test/fixtures';
 import { appMeta } from '../test/pluginMeta';
 import Identity from './Identity';
@@ -56,8 +56,10 @@ afterEach(() => {
 });
 
 function renderIdentity(arn: string | null) {
-  const path = arn === null ? '/identity' : `/identity?arn=${encodeURIComponent(arn)}`;
+  return renderPath(arn === null ? '/identity' : `/identity?arn=${encodeURIComponent(arn)}`);
+}
 
+function renderPath(path: string) {
   return render(
     <MemoryRouter initialEntries={[path]}>
       <PluginContextProvider meta={appMeta()}>
@@ -215,27 +217,6 @@ describe('Identity page states', () => {
     expect(await screen.findByText('Groups have no effective permissions of their own')).toBeInTheDocument();
     expect(requestedSql().some((sql) => sql.includes('identity_permission_summary'))).toBe(false);
   });
-
-  // ciem.identities holds Kubernetes, Google Cloud and Azure identities too; the tree evaluates AWS policies only.
-  test('points other clouds to their permissions', async () => {
-    const fixture = readFixture('identity-group');
-    const columns = fixture.columns ?? [];
-    const column = (name: string) => columns.findIndex((item) => item.name === name);
-    const rows = (fixture.rows ?? []).map((row) =>
-      row.map((value, index) =>
-        index === column('cloud') ? 'kubernetes' : index === column('identity_type') ? 'service_account' : value
-      )
-    );
-    const answer = answerWithFixtures(['findings-group']);
-    fetchMock.mockImplementation((request: BackendSrvRequest) =>
-      sqlOf(request) === fixture.sql ? respondWith(tableResponse(fixture.sql, columns, rows)) : answer(request)
-    );
-
-    renderIdentity(String(fixtureRows('identity-group')[0].identity_id));
-
-    expect(await screen.findByText('The permission tree covers AWS identities')).toBeInTheDocument();
-    expect(requestedSql().some((sql) => sql.includes('identity_permission_summary'))).toBe(false);
-  });
 });
 
 describe('Identity permission tree', () => {
@@ -376,5 +357,190 @@ describe('Identity permission tree', () => {
 
     expect(screen.getByText('No service has "no such service" in its prefix or name.')).toBeInTheDocument();
     expect(tree).not.toBeInTheDocument();
+  });
+});
+
+/** Returns the fixture names of one demo identity of another cloud (tests/plugin/page-fixtures.test.ts). */
+function cloudFixtures(name: string): string[] {
+  return ['identity', 'findings', 'grants', 'summary', 'nodes'].map((part) => `cloud-${part}-${name}`);
+}
+
+function cloudAddress(cloud: string, account: string, id: string): string {
+  return `/identity?${new URLSearchParams({ cloud, account, id }).toString()}`;
+}
+
+const CI_RUNNER = 'serviceAccount:ci-runner@acme-sandbox.iam.gserviceaccount.com';
+const CONTRIBUTOR = '1d0a5b1e-7c1f-4f0e-9a51-0a11ce000004';
+const ALICE = 'User:alice@acme.example';
+
+async function openCloudIdentity(name: string, path: string): Promise<HTMLElement> {
+  fetchMock.mockImplementation(answerWithFixtures(cloudFixtures(name)));
+  renderPath(path);
+
+  return screen.findByTestId(testIds.identity.tree);
+}
+
+describe('Identity page of other clouds', () => {
+  test('shows a Google Cloud member with its project', async () => {
+    await openCloudIdentity('gcp-ci-runner', cloudAddress('gcp', 'acme-sandbox', CI_RUNNER));
+
+    const summary = screen.getByTestId(testIds.identity.summary);
+    expect(within(summary).getByText(CI_RUNNER)).toBeInTheDocument();
+    expect(within(summary).getByText('Google Cloud')).toBeInTheDocument();
+    expect(within(summary).getByText('Project')).toBeInTheDocument();
+    expect(within(summary).getByText('acme-sandbox')).toBeInTheDocument();
+    expect(within(summary).getByText('service account')).toBeInTheDocument();
+    expect(within(summary).getAllByText('Not in the synced data')).toHaveLength(2);
+  });
+
+  test('lists the findings of every project', async () => {
+    const findings = fixtureRows('cloud-findings-gcp-ci-runner');
+
+    await openCloudIdentity('gcp-ci-runner', cloudAddress('gcp', 'acme-sandbox', CI_RUNNER));
+
+    const section = screen.getByTestId(testIds.identity.findings);
+    expect(findings.length).toBeGreaterThan(1);
+    for (const finding of findings) {
+      expect(within(section).getAllByText(String(finding.title)).length).toBeGreaterThan(0);
+    }
+    expect(requestedSql()).toContain(readFixture('cloud-findings-gcp-ci-runner').sql);
+  });
+
+  test('lists the grants with their scope', async () => {
+    await openCloudIdentity('gcp-ci-runner', cloudAddress('gcp', 'acme-sandbox', CI_RUNNER));
+
+    const grants = screen.getByTestId(testIds.identity.grantsTable);
+    expect(within(grants).getByText('project projects/acme-prod')).toBeInTheDocument();
+    expect(within(grants).getByText('project projects/acme-sandbox')).toBeInTheDocument();
+    expect(within(grants).getAllByText('roles/editor')).toHaveLength(2);
+  });
+
+  test('counts each group and fetches no permission before a group opens', async () => {
+    const tree = await openCloudIdentity('gcp-ci-runner', cloudAddress('gcp', 'acme-sandbox', CI_RUNNER));
+
+    const storage = within(tree).getByRole('button', { name: 'Expand group storage' }).closest('[role="treeitem"]');
+    expect(storage).toHaveTextContent('1 denied');
+    expect(storage).toHaveTextContent('3 permissions at 2 scopes');
+    expect(requestedSql().some((sql) => sql.includes('cloud_permission_nodes'))).toBe(false);
+  });
+
+  test('opens a group and the grants of a denied permission', async () => {
+    const tree = await openCloudIdentity('gcp-ci-runner', cloudAddress('gcp', 'acme-sandbox', CI_RUNNER));
+
+    fireEvent.click(within(tree).getByRole('button', { name: 'Expand group storage' }));
+    fireEvent.click(
+      await within(tree).findByRole('button', {
+        name: 'Expand grants of storage.buckets.delete at project projects/acme-prod',
+      })
+    );
+
+    const [panel] = screen.getAllByTestId(testIds.identity.grants('storage.buckets.delete'));
+    expect(within(panel).getByText('roles/editor')).toBeInTheDocument();
+    expect(within(panel).getByText('Denied by')).toBeInTheDocument();
+    expect(within(panel).getByText('Deny rules that depend on group membership')).toBeInTheDocument();
+    expect(within(tree).getAllByText('Denied')).toHaveLength(1);
+    expect(requestedSql().filter((sql) => sql.includes('cloud_permission_nodes'))).toEqual([
+      readFixture('cloud-nodes-gcp-ci-runner').sql,
+    ]);
+  });
+
+  test('shows the NotActions of an Azure role', async () => {
+    const tree = await openCloudIdentity(
+      'azure-contributor',
+      cloudAddress('azure', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', CONTRIBUTOR)
+    );
+    expect(screen.getByText('Subscription')).toBeInTheDocument();
+
+    fireEvent.click(within(tree).getByRole('button', { name: 'Expand group *' }));
+    fireEvent.click(await within(tree).findByRole('button', { name: /^Expand grants of \* at subscription/ }));
+
+    const [panel] = screen.getAllByTestId(testIds.identity.grants('*'));
+    expect(within(panel).getByText('Contributor')).toBeInTheDocument();
+    expect(within(panel).getByText('Microsoft.Authorization/*/Write')).toBeInTheDocument();
+  });
+
+  test('reads a Kubernetes user within its cluster', async () => {
+    const tree = await openCloudIdentity('kubernetes-alice', cloudAddress('kubernetes', 'acme-prod', ALICE));
+    expect(requestedSql()).toContain(readFixture('cloud-summary-kubernetes-alice').sql);
+    fireEvent.change(screen.getByTestId(testIds.identity.groupFilter), { target: { value: 'secrets' } });
+
+    fireEvent.click(within(tree).getByRole('button', { name: 'Expand group core/secrets' }));
+
+    const first = String(fixtureRows('cloud-nodes-kubernetes-alice')[0].permission);
+    expect((await within(tree).findAllByText(first)).length).toBeGreaterThan(0);
+    expect(within(tree).getAllByText('namespace payments, in acme-prod').length).toBeGreaterThan(0);
+    expect(within(tree).getAllByText('by ClusterRole:admin').length).toBeGreaterThan(0);
+  });
+
+  test('says which group filter matched nothing', async () => {
+    const tree = await openCloudIdentity('kubernetes-alice', cloudAddress('kubernetes', 'acme-prod', ALICE));
+
+    fireEvent.change(screen.getByTestId(testIds.identity.groupFilter), { target: { value: 'no such group' } });
+
+    expect(screen.getByText('No group has "no such group" in its name.')).toBeInTheDocument();
+    expect(tree).not.toBeInTheDocument();
+  });
+
+  test('asks for the cluster of an id in two clusters', async () => {
+    fetchMock.mockImplementation(answerWithFixtures(['cloud-identity-kubernetes-two-clusters']));
+
+    renderPath('/identity?cloud=kubernetes&id=User%3Aalice');
+
+    expect(await screen.findByText('User:alice names several identities')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Kubernetes cluster staging' })).toHaveAttribute(
+      'href',
+      '/a/openciem-entitlements-app/identity?cloud=kubernetes&account=staging&id=User%3Aalice'
+    );
+    expect(requestedSql()).toEqual([readFixture('cloud-identity-kubernetes-two-clusters').sql]);
+  });
+
+  test('opens an ?arn= address that names a Kubernetes id', async () => {
+    fetchMock.mockImplementation(
+      answerWithFixtures(['cloud-identity-any-kubernetes-alice', ...cloudFixtures('kubernetes-alice').slice(1)])
+    );
+
+    renderIdentity(ALICE);
+
+    expect(await screen.findByTestId(testIds.identity.tree)).toBeInTheDocument();
+    expect(within(screen.getByTestId(testIds.identity.summary)).getByText('Cluster')).toBeInTheDocument();
+    expect(requestedSql().some((sql) => sql.includes('identity_permission_summary'))).toBe(false);
+  });
+
+  test(
+    'says when no identity has the id',
+    async () => {
+      fetchMock.mockImplementation(answerWithFixtures(['cloud-identity-unknown']));
+
+      renderPath(cloudAddress('gcp', 'acme-prod', 'user:nobody@example.com'));
+
+      expect(
+        await screen.findByText(
+          'No identity has the id user:nobody@example.com (Google Cloud in acme-prod)',
+          {},
+          {
+            timeout: EMPTY_STATE_TIMEOUT_MS,
+          }
+        )
+      ).toBeInTheDocument();
+    },
+    EMPTY_STATE_TIMEOUT_MS + 10_000
+  );
+
+  test('explains a failed summary query', async () => {
+    // The real error of ciem.cloud_permission_summary for an unknown member, given to this member's summary query.
+    const answer = answerWithFixtures(cloudFixtures('gcp-ci-runner'));
+    fetchMock.mockImplementation((request: BackendSrvRequest) =>
+      sqlOf(request).includes('cloud_permission_summary') ? fixtureResponse('cloud-summary-unknown') : answer(request)
+    );
+
+    renderPath(cloudAddress('gcp', 'acme-sandbox', CI_RUNNER));
+
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('The effective permissions could not be loaded')).toBeInTheDocument();
+    expect(
+      within(alert).getByText(
+        'The query on datasource openciem-postgres failed: ERROR: gcp identity user:nobody@example.com not found (SQLSTATE P0001)'
+      )
+    ).toBeInTheDocument();
   });
 });

@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { EmptyState, LoadingPlaceholder, Stack, Text, TextLink } from '@grafana/ui';
 
-import { FindingsTable } from '../components/FindingsTable/FindingsTable';
+import { FindingsSection } from '../components/FindingsTable/FindingsSection';
 import { IdentityPermissions } from '../components/IdentityPermissions/IdentityPermissions';
 import { IdentitySummary } from '../components/IdentitySummary/IdentitySummary';
 import { QueryErrorAlert } from '../components/QueryErrorAlert/QueryErrorAlert';
@@ -11,30 +11,44 @@ import { testIds } from '../components/testIds';
 import { PLUGIN_BASE_URL, ROUTES } from '../constants';
 import { useAsync } from '../hooks/useAsync';
 import { useDatasourceUid } from '../hooks/useDatasourceUid';
+import { readIdentityKey } from '../services/identityAddress';
 import { fetchIdentity, fetchIdentityFindings } from '../services/identityDetail';
 import { fetchPermissionSummary, type PermissionSummaryRow } from '../services/permissions';
+import { CloudIdentityContent } from './CloudIdentity';
 
 const IDENTITIES_URL = `${PLUGIN_BASE_URL}/${ROUTES.Identities}`;
 
-/** Shows the identity that the arn query parameter names: its attributes, findings and effective permissions. */
+/**
+ * Shows the identity that the address names: an AWS identity by ?arn=, another cloud's by ?cloud=&account=&id=. The page
+ * lists its attributes, findings and effective permissions.
+ */
 function Identity() {
   const [searchParams] = useSearchParams();
-  const identityArn = (searchParams.get('arn') ?? '').trim();
+  const identityKey = useMemo(() => readIdentityKey(searchParams), [searchParams]);
 
-  if (identityArn === '') {
+  if (identityKey === null) {
     return (
       <PluginPage>
         <div data-testid={testIds.identity.container}>
           <EmptyState variant="call-to-action" message="No identity was chosen">
-            This page shows one identity, named by the arn parameter of its address. Pick one on the{' '}
-            <TextLink href={IDENTITIES_URL}>Identities</TextLink> page.
+            This page shows one identity, named by the arn parameter of its address for AWS, or by cloud, account and id
+            for the other clouds. Pick one on the <TextLink href={IDENTITIES_URL}>Identities</TextLink> page.
           </EmptyState>
         </div>
       </PluginPage>
     );
   }
 
-  return <IdentityContent identityArn={identityArn} />;
+  if (identityKey.cloud === 'aws') {
+    return <IdentityContent identityArn={identityKey.identityId} />;
+  }
+
+  return (
+    <CloudIdentityContent
+      identityKey={identityKey}
+      renderAws={(identityArn) => <IdentityContent identityArn={identityArn} />}
+    />
+  );
 }
 
 /** Matches the ARN of an IAM user or role, the identities that have effective permissions. */
@@ -88,14 +102,7 @@ function IdentityContent({ identityArn }: { identityArn: string }) {
           <Stack direction="column" gap={3}>
             <IdentitySummary identity={loaded.value.identity} />
 
-            <section data-testid={testIds.identity.findings}>
-              <Text element="h3">Findings</Text>
-              {loaded.value.findings.length === 0 ? (
-                <Text color="secondary">No open finding for this identity.</Text>
-              ) : (
-                <FindingsTable findings={loaded.value.findings} />
-              )}
-            </section>
+            <FindingsSection findings={loaded.value.findings} />
 
             <section data-testid={testIds.identity.permissions}>
               <Text element="h3">Effective permissions</Text>
@@ -103,7 +110,6 @@ function IdentityContent({ identityArn }: { identityArn: string }) {
                 datasourceUid={datasourceUid}
                 identityArn={identityArn}
                 identityType={loaded.value.identity.identityType}
-                cloud={loaded.value.identity.cloud}
                 summaryRequest={summaryRequest}
               />
             </section>

@@ -2,7 +2,7 @@ import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
 import { respondWith, sqlOf, tableResponse, type ResultColumn } from '../test/dsQuery';
 import { fixtureResponse, fixtureRows, readFixture } from '../test/fixtures';
-import { fetchAccounts, fetchIdentityCounts, fetchIdentityPage, toIdentity } from './identities';
+import { fetchAccounts, fetchIdentityCounts, fetchIdentityFacets, fetchIdentityPage, toIdentity } from './identities';
 import { FIRST_PAGE } from './identityQueries';
 
 jest.mock('@grafana/runtime', () => ({
@@ -125,8 +125,27 @@ describe('fetchAccounts', () => {
     const accounts = await fetchAccounts('openciem-postgres');
 
     expect(accounts).toEqual(
-      rows.map((row) => ({ accountId: row.account_id, accountName: row.account_name, identities: row.identities }))
+      rows.map((row) => ({
+        cloud: row.cloud,
+        accountId: row.account_id,
+        accountName: row.account_name,
+        identities: row.identities,
+      }))
     );
+  });
+});
+
+describe('fetchIdentityFacets', () => {
+  test('maps the clouds and types', async () => {
+    const rows = fixtureRows('identity-facets-demo');
+    fetchMock.mockReturnValue(fixtureResponse('identity-facets-demo'));
+
+    const facets = await fetchIdentityFacets('openciem-postgres');
+
+    expect(facets).toEqual(
+      rows.map((row) => ({ cloud: row.cloud, identityType: row.identity_type, identities: row.identities }))
+    );
+    expect(new Set(facets.map((facet) => facet.cloud))).toEqual(new Set(['aws', 'azure', 'gcp', 'kubernetes']));
   });
 });
 

@@ -1,16 +1,23 @@
 import { readCreepScore, type CreepScore } from './creepScore';
 import { runSql, type SqlRow } from './datasource';
-import { buildAccountsQuery, buildIdentityPageQuery, type IdentityPageOptions } from './identityQueries';
+import {
+  buildAccountsQuery,
+  buildIdentityFacetsQuery,
+  buildIdentityPageQuery,
+  type IdentityPageOptions,
+} from './identityQueries';
 import { buildIdentityCountsQuery } from './queries';
 import { readBoolean, readNumber, readOptionalText, readOptionalTime, readText } from './rows';
 
 /** A principal of a cloud account, as the ciem.identities view describes it. */
 export interface Identity {
+  /** aws, gcp, azure or kubernetes. */
   cloud: string;
+  /** AWS account, Google Cloud project (or folders/N, organizations/N), Azure subscription or Kubernetes cluster. */
   accountId: string;
-  /** Provider-wide id, which is the ARN on AWS. */
+  /** The id as the cloud names it: the ARN on AWS, the member on Google Cloud, the object id on Azure. */
   identityId: string;
-  /** 'user', 'group' or 'role'. */
+  /** One of IDENTITY_TYPES: 'user', 'group', 'role', 'service_account' and others. */
   identityType: string;
   displayName: string;
   path: string | null;
@@ -41,9 +48,17 @@ export interface IdentityPage {
 
 /** An account that has identities, for the account filter. */
 export interface AccountOption {
+  cloud: string;
   accountId: string;
   /** Name from AWS Organizations or ciem.trusted_accounts, or null. */
   accountName: string | null;
+  identities: number;
+}
+
+/** Number of identities of one cloud and type. */
+export interface IdentityFacet {
+  cloud: string;
+  identityType: string;
   identities: number;
 }
 
@@ -69,8 +84,20 @@ export async function fetchAccounts(datasourceUid: string): Promise<AccountOptio
   const rows = await runSql(datasourceUid, buildAccountsQuery());
 
   return rows.map((row) => ({
+    cloud: readText(row, 'cloud'),
     accountId: readText(row, 'account_id'),
     accountName: readOptionalText(row, 'account_name'),
+    identities: readNumber(row, 'identities'),
+  }));
+}
+
+/** Fetches the number of identities of each cloud and type, for the filters. */
+export async function fetchIdentityFacets(datasourceUid: string): Promise<IdentityFacet[]> {
+  const rows = await runSql(datasourceUid, buildIdentityFacetsQuery());
+
+  return rows.map((row) => ({
+    cloud: readText(row, 'cloud'),
+    identityType: readText(row, 'identity_type'),
     identities: readNumber(row, 'identities'),
   }));
 }

@@ -1,3 +1,5 @@
+import { buildIdentityRowsQuery } from './cloudIdentityQueries';
+import type { Cloud } from './clouds';
 import { readCreepScore, type CreepScore } from './creepScore';
 import { runSql } from './datasource';
 import { toIdentity, type Identity } from './identities';
@@ -44,9 +46,27 @@ export async function fetchIdentity(datasourceUid: string, identityArn: string):
   };
 }
 
-/** Fetches the open findings of one identity. */
-export async function fetchIdentityFindings(datasourceUid: string, identityArn: string): Promise<Finding[]> {
-  const rows = await runSql(datasourceUid, buildIdentityFindingsQuery(identityArn));
+/** Fetches the rows of ciem.identities with this id: of one cloud, or of every cloud when cloud is null. */
+export async function fetchIdentityRows(
+  datasourceUid: string,
+  identityId: string,
+  cloud: Cloud | null
+): Promise<Identity[]> {
+  const rows = await runSql(datasourceUid, buildIdentityRowsQuery(identityId, cloud));
+
+  return rows.map(toIdentity);
+}
+
+/**
+ * Fetches the open findings of one identity. `within` keeps those of one cloud and, when its accountId is not null, of
+ * one account.
+ */
+export async function fetchIdentityFindings(
+  datasourceUid: string,
+  identityId: string,
+  within?: { cloud: string; accountId: string | null }
+): Promise<Finding[]> {
+  const rows = await runSql(datasourceUid, buildIdentityFindingsQuery(identityId, within));
 
   return rows.map((row) => ({
     findingId: readText(row, 'finding_id'),

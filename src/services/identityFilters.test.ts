@@ -4,6 +4,7 @@ describe('identity filters in the URL', () => {
   test('default to every identity by creep score', () => {
     expect(readIdentityFilters(new URLSearchParams())).toEqual({
       search: '',
+      cloud: null,
       accountId: null,
       identityType: null,
       ...DEFAULT_SORT,
@@ -18,8 +19,9 @@ describe('identity filters in the URL', () => {
   test('read back what they wrote', () => {
     const filters: IdentityFilters = {
       search: "deploy' bot",
-      accountId: '111122223333',
-      identityType: 'role',
+      cloud: 'kubernetes',
+      accountId: 'prod/eu-west',
+      identityType: 'service_account',
       sortBy: 'name',
       descending: false,
       page: 4,
@@ -28,11 +30,14 @@ describe('identity filters in the URL', () => {
     const params = writeIdentityFilters(filters);
 
     expect(params.get('page')).toBe('5');
+    expect(params.get('cloud')).toBe('kubernetes');
     expect(readIdentityFilters(params)).toEqual(filters);
   });
 
   test.each([
     ['type=robot', { identityType: null }],
+    ['cloud=oracle', { cloud: null }],
+    ['cloud=AWS', { cloud: null }],
     ['sort=password', { sortBy: DEFAULT_SORT.sortBy }],
     ['page=0', { page: 0 }],
     ['page=-2', { page: 0 }],

@@ -1,3 +1,4 @@
+import { isCloud } from './clouds';
 import {
   FIRST_PAGE,
   IDENTITY_SORT_COLUMNS,
@@ -18,12 +19,14 @@ export const DEFAULT_SORT: Pick<IdentityFilters, 'sortBy' | 'descending'> = {
 /** Reads the filters from URL query parameters; values that are not valid fall back to the defaults. */
 export function readIdentityFilters(params: URLSearchParams): IdentityFilters {
   const type = params.get('type');
+  const cloud = params.get('cloud');
   const sort = params.get('sort');
   const page = Number(params.get('page') ?? '1');
   const sortBy = sort !== null && sort in IDENTITY_SORT_COLUMNS ? (sort as IdentitySortColumn) : DEFAULT_SORT.sortBy;
 
   return {
     search: params.get('q') ?? '',
+    cloud: isCloud(cloud) ? cloud : null,
     accountId: params.get('account') || null,
     identityType: IDENTITY_TYPES.find((candidate) => candidate === type) ?? null,
     sortBy,
@@ -37,6 +40,9 @@ export function writeIdentityFilters(filters: IdentityFilters): URLSearchParams 
   const params = new URLSearchParams();
   if (filters.search.trim() !== '') {
     params.set('q', filters.search);
+  }
+  if (filters.cloud !== null) {
+    params.set('cloud', filters.cloud);
   }
   if (filters.accountId !== null) {
     params.set('account', filters.accountId);

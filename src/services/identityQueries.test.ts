@@ -20,7 +20,8 @@ describe('buildIdentityPageQuery', () => {
   test('filters name and ARN with the trimmed search', () => {
     const { literals } = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, search: '  deploy_bot ' }));
 
-    expect(literals).toEqual(['%deploy!_bot%', '!', '%deploy!_bot%', '!']);
+    // The two 'kubernetes' literals are the cloud whose findings count per cluster.
+    expect(literals).toEqual(['%deploy!_bot%', '!', '%deploy!_bot%', '!', 'kubernetes', 'kubernetes']);
   });
 
   test('filters account and type', () => {
@@ -43,7 +44,9 @@ describe('buildIdentityPageQuery', () => {
     const hostile = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, accountId }));
 
     expect(hostile.skeleton).toBe(benign.skeleton);
-    expect(hostile.literals).toEqual([accountId]);
+    expect(hostile.literals).toEqual(
+      benign.literals.map((literal) => (literal === '111122223333' ? accountId : literal))
+    );
   });
 
   test('sorts with a stable tie-break', () => {
@@ -76,11 +79,50 @@ describe('buildIdentityPageQuery', () => {
   test('rejects an unknown identity type', () => {
     const options = { ...FIRST_PAGE, identityType: 'robot' } as unknown as IdentityPageOptions;
 
-    expect(() => buildIdentityPageQuery(options)).toThrow('The identity type must be user, group or role, got robot.');
+    expect(() => buildIdentityPageQuery(options)).toThrow(
+      'The identity type must be one of user, group, role, service_account, service_principal, managed_identity, ' +
+        'domain, public, unknown, got robot.'
+    );
+  });
+
+  test('filters by cloud', () => {
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, cloud: 'gcp', identityType: 'service_account' });
+
+    expect(sql).toContain("WHERE i.cloud = 'gcp'\n    AND i.identity_type = 'service_account'");
+  });
+
+  test('rejects an unknown cloud', () => {
+    const options = { ...FIRST_PAGE, cloud: "aws' OR true --" } as unknown as IdentityPageOptions;
+
+    expect(() => buildIdentityPageQuery(options)).toThrow(RangeError);
+  });
+
+  test('counts findings of the same cloud, and of the same cluster for Kubernetes', () => {
+    const sql = buildIdentityPageQuery(FIRST_PAGE);
+
+    expect(sql).toContain("SELECT f.cloud, CASE WHEN f.cloud = 'kubernetes' THEN f.account_id END AS account_id");
+    expect(sql).toContain(
+      'LEFT JOIN finding_counts fc ON fc.cloud = m.cloud AND fc.identity_arn = m.identity_id\n' +
+        "  AND fc.account_id IS NOT DISTINCT FROM CASE WHEN m.cloud = 'kubernetes' THEN m.account_id END"
+    );
   });
 });
 
 describe('identity queries', () => {
+  test('findings within a cloud and account', () => {
+    const { literals } = splitLiterals(
+      buildIdentityFindingsQuery('User:alice', { cloud: 'kubernetes', accountId: 'prod' })
+    );
+
+    expect(literals).toEqual(['User:alice', 'kubernetes', 'prod']);
+  });
+
+  test('findings within a cloud in every account', () => {
+    const sql = buildIdentityFindingsQuery('user:alice@example.com', { cloud: 'gcp', accountId: null });
+
+    expect(sql).toContain("WHERE identity_arn = 'user:alice@example.com' AND cloud = 'gcp'\nORDER BY");
+  });
+
   test.each(HOSTILE_TEXTS)('keep a hostile ARN inside literals: %j', (arn) => {
     for (const build of [buildIdentityQuery, buildIdentityFindingsQuery]) {
       const benign = splitLiterals(build('arn:aws:iam::111122223333:user/alice'));

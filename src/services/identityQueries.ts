@@ -1,5 +1,6 @@
 // SQL of the Identities page and of the summary and findings of the Identity page. Values from the user are quoted with
 // quoteLiteral, because Grafana's /api/ds/query takes raw SQL without bind parameters.
+import { CLOUDS, type Cloud } from './clouds';
 import { buildContainsPattern, LIKE_ESCAPE, quoteLiteral } from './queries';
 
 /** Number of identities on one page of the Identities list. */
@@ -8,6 +9,7 @@ export const IDENTITY_PAGE_SIZE = 50;
 /** Columns the Identities list can be sorted by, with the SQL expression behind each. */
 export const IDENTITY_SORT_COLUMNS = {
   name: 'm.display_name',
+  cloud: 'm.cloud',
   type: 'm.identity_type',
   account: 'm.account_id',
   creepScore: 'c.score',
@@ -17,14 +19,27 @@ export const IDENTITY_SORT_COLUMNS = {
 
 export type IdentitySortColumn = keyof typeof IDENTITY_SORT_COLUMNS;
 
-export const IDENTITY_TYPES = ['user', 'group', 'role'] as const;
+/** Values of ciem.identities.identity_type across the four clouds (docs/clouds.md and each cloud's page). */
+export const IDENTITY_TYPES = [
+  'user',
+  'group',
+  'role',
+  'service_account',
+  'service_principal',
+  'managed_identity',
+  'domain',
+  'public',
+  'unknown',
+] as const;
 
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
 
 export interface IdentityPageOptions {
-  /** Text to find in the display name or the ARN, case-insensitively. Blank matches all. */
+  /** Text to find in the display name or the identity id (the ARN on AWS), case-insensitively. Blank matches all. */
   search: string;
-  /** Account id to keep, or null for every account. */
+  /** Cloud to keep, or null for every cloud. */
+  cloud: Cloud | null;
+  /** Account id to keep (AWS account, Google Cloud project, Azure subscription, Kubernetes cluster), or null for all. */
   accountId: string | null;
   /** Identity type to keep, or null for every type. */
   identityType: IdentityType | null;
@@ -37,6 +52,7 @@ export interface IdentityPageOptions {
 /** The first page of every identity, the highest creep score first: what the Identities page opens with. */
 export const FIRST_PAGE: IdentityPageOptions = {
   search: '',
+  cloud: null,
   accountId: null,
   identityType: null,
   sortBy: 'creepScore',
@@ -53,15 +69,18 @@ export const FIRST_PAGE: IdentityPageOptions = {
  * finished since then.
  */
 export function buildIdentityPageQuery(options: IdentityPageOptions): string {
-  const { search, accountId, identityType, sortBy, descending, page } = options;
+  const { search, cloud, accountId, identityType, sortBy, descending, page } = options;
   if (!Number.isInteger(page) || page < 0) {
     throw new RangeError(`The page number must be a whole number of 0 or more, got ${page}.`);
   }
   if (!(sortBy in IDENTITY_SORT_COLUMNS)) {
     throw new RangeError(`Identities cannot be sorted by ${sortBy}.`);
   }
+  if (cloud !== null && !CLOUDS.includes(cloud)) {
+    throw new RangeError(`The cloud must be one of ${CLOUDS.join(', ')}, got ${cloud}.`);
+  }
   if (identityType !== null && !IDENTITY_TYPES.includes(identityType)) {
-    throw new RangeError(`The identity type must be user, group or role, got ${identityType}.`);
+    throw new RangeError(`The identity type must be one of ${IDENTITY_TYPES.join(', ')}, got ${identityType}.`);
   }
 
   const conditions: string[] = [];
@@ -72,6 +91,9 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
     conditions.push(
       `(i.display_name ILIKE ${pattern} ESCAPE ${escape} OR i.identity_id ILIKE ${pattern} ESCAPE ${escape})`
     );
+  }
+  if (cloud !== null) {
+    conditions.push(`i.cloud = ${quoteLiteral(cloud)}`);
   }
   if (accountId !== null) {
     conditions.push(`i.account_id = ${quoteLiteral(accountId)}`);
@@ -89,13 +111,14 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
     '  FROM ciem.identities i',
     ...(conditions.length > 0 ? [`  WHERE ${conditions.join('\n    AND ')}`] : []),
     '),',
+    // The findings of an identity are those the Identity page lists: of its cloud, and for Kubernetes of its cluster.
     'finding_counts AS (',
-    '  SELECT f.identity_arn,',
+    `  SELECT f.cloud, ${findingAccountSql('f')} AS account_id, f.identity_arn,`,
     '         count(*)::integer AS open_findings,',
     '         (array_agg(f.severity ORDER BY f.severity_rank DESC))[1] AS highest_severity',
     '  FROM ciem.findings f',
     '  WHERE NOT f.suppressed AND f.identity_arn IN (SELECT identity_id FROM matched)',
-    '  GROUP BY f.identity_arn',
+    '  GROUP BY 1, 2, 3',
     ')',
     'SELECT m.cloud, m.account_id, m.identity_id, m.identity_type, m.display_name, m.path, m.created_at,',
     '  m.last_used_at, m.permissions_boundary_arn, m.is_service_linked,',
@@ -106,20 +129,45 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
     '  count(*) OVER () AS total_count',
     'FROM matched m',
     'LEFT JOIN ciem.creep_scores c ON c.identity_arn = m.identity_id',
-    'LEFT JOIN finding_counts fc ON fc.identity_arn = m.identity_id',
+    'LEFT JOIN finding_counts fc ON fc.cloud = m.cloud AND fc.identity_arn = m.identity_id',
+    `  AND fc.account_id IS NOT DISTINCT FROM ${findingAccountSql('m')}`,
     // The identity id breaks ties, so that paging never shows a row twice or skips one.
     `ORDER BY ${IDENTITY_SORT_COLUMNS[sortBy]} ${direction} NULLS LAST, m.display_name, m.identity_id`,
     `LIMIT ${IDENTITY_PAGE_SIZE} OFFSET ${page * IDENTITY_PAGE_SIZE}`,
   ].join('\n');
 }
 
-/** Builds the query for the accounts that have identities, with the account name from AWS Organizations or ciem.trusted_accounts. */
+/**
+ * Returns the SQL for the account that findings must share with an identity (of `alias`) to be its own. That is the
+ * cluster for Kubernetes, whose ids repeat across clusters. It is NULL for the other clouds, because a Google Cloud
+ * member, an Azure principal or an ARN is the same identity in every account (identityIsPerAccount in clouds.ts).
+ */
+function findingAccountSql(alias: string): string {
+  return `CASE WHEN ${alias}.cloud = 'kubernetes' THEN ${alias}.account_id END`;
+}
+
+/**
+ * Builds the query for the accounts that have identities, per cloud, with the AWS account name from AWS Organizations
+ * or ciem.trusted_accounts.
+ */
 export function buildAccountsQuery(): string {
   return [
-    'SELECT account_id, ciem.trusted_account_name(account_id) AS account_name, count(*) AS identities',
+    'SELECT cloud, account_id,',
+    "  CASE WHEN cloud = 'aws' THEN ciem.trusted_account_name(account_id) END AS account_name,",
+    '  count(*) AS identities',
     'FROM ciem.identities',
-    'GROUP BY account_id',
-    'ORDER BY account_id',
+    'GROUP BY cloud, account_id',
+    'ORDER BY cloud, account_id',
+  ].join('\n');
+}
+
+/** Builds the query for the number of identities of each cloud and type, which the filters offer. */
+export function buildIdentityFacetsQuery(): string {
+  return [
+    'SELECT cloud, identity_type, count(*) AS identities',
+    'FROM ciem.identities',
+    'GROUP BY cloud, identity_type',
+    'ORDER BY cloud, identity_type',
   ].join('\n');
 }
 
@@ -137,13 +185,27 @@ export function buildIdentityQuery(identityArn: string): string {
   ].join('\n');
 }
 
-/** Builds the query for the open findings of one identity, suppressed ones last and the most severe first. */
-export function buildIdentityFindingsQuery(identityArn: string): string {
+/**
+ * Builds the query for the open findings of one identity, suppressed ones last and the most severe first. `within`
+ * keeps the findings of one cloud and, when accountId is not null, of one account.
+ */
+export function buildIdentityFindingsQuery(
+  identityId: string,
+  within?: { cloud: string; accountId: string | null }
+): string {
+  const conditions = [`identity_arn = ${quoteLiteral(identityId)}`];
+  if (within !== undefined) {
+    conditions.push(`cloud = ${quoteLiteral(within.cloud)}`);
+  }
+  if (within !== undefined && within.accountId !== null) {
+    conditions.push(`account_id = ${quoteLiteral(within.accountId)}`);
+  }
+
   return [
     'SELECT finding_id::text AS finding_id, category, severity, title, evidence::text AS evidence, first_seen, last_seen,',
     '  suppressed, suppression_reason, suppression_expires_at',
     'FROM ciem.findings',
-    `WHERE identity_arn = ${quoteLiteral(identityArn)}`,
+    `WHERE ${conditions.join(' AND ')}`,
     'ORDER BY suppressed, severity_rank DESC, category, title',
   ].join('\n');
 }

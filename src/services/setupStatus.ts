@@ -6,8 +6,11 @@ import { readBoolean, readNumber, readOptionalText, readOptionalTime, readText }
 import { buildLastRefreshQuery, buildLastSnapshotQuery, buildSourceTablesQuery } from './setupQueries';
 import { fetchLatestMigration, type AppliedMigration } from './status';
 
-/** The first migration whose relations every page of this plugin reads (the Identity page's functions). */
-export const REQUIRED_MIGRATION = '0022';
+/**
+ * The first migration whose relations every page of this plugin reads: the Identity page's tree functions for
+ * Kubernetes, Google Cloud and Azure identities.
+ */
+export const REQUIRED_MIGRATION = '0031';
 
 /** A CloudQuery table that the ciem views read, as the last bind of openciem migrate found it. */
 export interface SourceTable {

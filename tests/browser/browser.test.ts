@@ -17,6 +17,7 @@ import {
   screenshotEntry,
   startHarnessSession,
   THEMES,
+  waitForOpenChevrons,
   type HarnessSession,
   type OpenedEntry,
 } from './harness/session';
@@ -25,6 +26,8 @@ import {
 // machines and a cold webpack cache.
 const SETUP_TIMEOUT_MS = 300_000;
 const TEST_TIMEOUT_MS = 60_000;
+// The open chevron's SVG took under 2 s to appear in local runs. A chevron that never changes fails the test.
+const CHEVRON_TIMEOUT_MS = 10_000;
 
 const APP = '/a/openciem-entitlements-app';
 const SSO_ADMIN =
@@ -272,6 +275,54 @@ describe('app pages', () => {
 
       await result.page.getByText('Datasource openciem-postgres works').waitFor();
       expect(await result.page.getByText(/The ciem schema is at migration \d{4}/).count()).toBe(1);
+      expectNoProblems(result);
+    },
+    TEST_TIMEOUT_MS
+  );
+});
+
+describe('identity pages of other clouds', () => {
+  test.each([
+    ['identity-gcp', 'Google Cloud', 'storage'],
+    ['identity-azure', 'Azure', '*'],
+    ['identity-kubernetes', 'Kubernetes', 'core/secrets'],
+  ])(
+    '%s expands a group and the grants of a permission',
+    async (id, cloud, group) => {
+      const result = await open(harnessEntry(id));
+      const { page } = result;
+      expect(await page.getByTestId('data-testid openciem-identity-summary').innerText()).toContain(cloud);
+
+      // The Kubernetes group is below the tree's first screen, so the click scrolls the virtualised tree.
+      await page.getByRole('button', { name: `Expand group ${group}`, exact: true }).click();
+      const permission = page.getByRole('button', { name: /^Expand grants of / }).first();
+      await permission.click();
+
+      const grants = page.locator('[data-testid^="data-testid openciem-identity-grants-"]').first();
+      await grants.waitFor();
+      expect(await grants.innerText()).toContain('Granted by');
+      expect(await page.locator('[role="tree"] button[aria-expanded="true"]').count()).toBe(2);
+      await waitForOpenChevrons(page, CHEVRON_TIMEOUT_MS);
+      expectNoProblems(result);
+    },
+    TEST_TIMEOUT_MS
+  );
+
+  test(
+    'a Google Cloud row of Identities opens its identity page',
+    async () => {
+      const gcpList = { ...harnessEntry('identities'), id: 'identities-gcp', route: `${APP}/identities?cloud=gcp` };
+      const result = await open(gcpList);
+      await result.page.getByRole('link', { name: 'CI runner', exact: true }).click();
+
+      await result.page.waitForURL((url) => url.pathname === `${APP}/identity`);
+      const url = new URL(result.page.url());
+      expect([url.searchParams.get('cloud'), url.searchParams.get('account'), url.searchParams.get('id')]).toEqual([
+        'gcp',
+        'acme-sandbox',
+        'serviceAccount:ci-runner@acme-sandbox.iam.gserviceaccount.com',
+      ]);
+      await result.page.getByTestId('data-testid openciem-identity-tree').waitFor();
       expectNoProblems(result);
     },
     TEST_TIMEOUT_MS

@@ -10,8 +10,17 @@ import type { Client, FieldDef } from 'pg';
 
 import { loadDemo } from '../../cli/demo/load';
 import { migrate } from '../../cli/migrate/run';
+import { ClusterBuilder, user } from '../../cli/demo/k8s-builders';
+import {
+  buildCloudPermissionNodesQuery,
+  buildCloudPermissionSummaryQuery,
+  buildIdentityGrantsQuery,
+  buildIdentityRowsQuery,
+  type CloudIdentityScope,
+} from '../../src/services/cloudIdentityQueries';
 import {
   buildAccountsQuery,
+  buildIdentityFacetsQuery,
   buildIdentityFindingsQuery,
   buildIdentityPageQuery,
   buildIdentityQuery,
@@ -29,6 +38,7 @@ import type { QueryFixture } from '../../src/test/fixtureTypes';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { repositoryRoot } from '../support/paths';
 import { iamVulnerableAccount, loadRealExports } from '../support/real-exports';
+import { loadClusters } from '../k8s/fixture';
 
 const fixturesDir = path.join(repositoryRoot, 'src', 'test', 'fixtures');
 const updating = process.env.OPENCIEM_UPDATE_FIXTURES === '1';
@@ -220,6 +230,18 @@ describe('Identities page fixtures', () => {
   test('accounts of the demo', async () => {
     check('accounts-demo', await capture(demoDb.client, buildAccountsQuery(), 'Accounts of the demo organisation.'));
   });
+
+  test('clouds and types of the demo', async () => {
+    check(
+      'identity-facets-demo',
+      await capture(demoDb.client, buildIdentityFacetsQuery(), 'Identities of the demo per cloud and type.')
+    );
+  });
+
+  test('Google Cloud identities of the demo', async () => {
+    const sql = buildIdentityPageQuery({ ...page, cloud: 'gcp' });
+    check('identities-page-demo-gcp', await capture(demoDb.client, sql, 'Demo organisation, cloud gcp.'));
+  });
 });
 
 /** Checks the fixtures identity-<name> and findings-<name>: the summary and findings queries of one identity. */
@@ -294,6 +316,86 @@ describe('Identity page fixtures', () => {
       await capture(demoDb.client, buildNodeActionsQuery(demoArn, service, accessLevel), demoArn)
     );
   });
+});
+
+/**
+ * Checks the fixtures of a Kubernetes, Google Cloud or Azure identity of the demo: cloud-identity-<name> (its rows of
+ * ciem.identities), cloud-findings-<name>, cloud-grants-<name>, cloud-summary-<name> and cloud-nodes-<name> for one
+ * permission group.
+ */
+async function checkCloudIdentity(name: string, scope: CloudIdentityScope, group: string): Promise<void> {
+  const note = `${scope.cloud} ${scope.identityId}`;
+  const within = { cloud: scope.cloud, accountId: scope.accountId };
+
+  check(
+    `cloud-identity-${name}`,
+    await capture(demoDb.client, buildIdentityRowsQuery(scope.identityId, scope.cloud), note)
+  );
+  check(
+    `cloud-findings-${name}`,
+    await capture(demoDb.client, buildIdentityFindingsQuery(scope.identityId, within), note)
+  );
+  check(`cloud-grants-${name}`, await capture(demoDb.client, buildIdentityGrantsQuery(scope), note));
+  check(`cloud-summary-${name}`, await capture(demoDb.client, buildCloudPermissionSummaryQuery(scope), note));
+  check(`cloud-nodes-${name}`, await capture(demoDb.client, buildCloudPermissionNodesQuery(scope, group), note));
+}
+
+describe('Identity page fixtures of other clouds', () => {
+  test('Google Cloud service account bound in two projects', async () => {
+    const identityId = 'serviceAccount:ci-runner@acme-sandbox.iam.gserviceaccount.com';
+    await checkCloudIdentity('gcp-ci-runner', { cloud: 'gcp', identityId, accountId: null }, 'storage');
+  });
+
+  test('Azure principal with Contributor', async () => {
+    const identityId = '1d0a5b1e-7c1f-4f0e-9a51-0a11ce000004';
+    await checkCloudIdentity('azure-contributor', { cloud: 'azure', identityId, accountId: null }, '*');
+  });
+
+  test('Kubernetes user', async () => {
+    const scope: CloudIdentityScope = {
+      cloud: 'kubernetes',
+      identityId: 'User:alice@acme.example',
+      accountId: 'acme-prod',
+    };
+    await checkCloudIdentity('kubernetes-alice', scope, 'core/secrets');
+  });
+
+  test('Kubernetes id of an ?arn= address, looked up in every cloud', async () => {
+    const sql = buildIdentityRowsQuery('User:alice@acme.example', null);
+    check('cloud-identity-any-kubernetes-alice', await capture(demoDb.client, sql, 'User:alice@acme.example'));
+  });
+
+  test('unknown identity', async () => {
+    const scope: CloudIdentityScope = { cloud: 'gcp', identityId: 'user:nobody@example.com', accountId: null };
+    const rows = buildIdentityRowsQuery(scope.identityId, scope.cloud);
+    check('cloud-identity-unknown', await capture(demoDb.client, rows, 'No such member.'));
+    check(
+      'cloud-summary-unknown',
+      await capture(demoDb.client, buildCloudPermissionSummaryQuery(scope), 'No such member.')
+    );
+  });
+
+  test(
+    'one Kubernetes user in two clusters',
+    async () => {
+      const clusters = await createTestDatabase();
+      try {
+        const bound = (context: string) => ({
+          context,
+          builder: new ClusterBuilder().clusterRoleBinding('alice-view', 'view', [user('alice')]),
+        });
+        await loadClusters(clusters.client, [bound('prod'), bound('staging')]);
+        const sql = buildIdentityRowsQuery('User:alice', 'kubernetes');
+        check(
+          'cloud-identity-kubernetes-two-clusters',
+          await capture(clusters.client, sql, 'User:alice in prod and staging.')
+        );
+      } finally {
+        await clusters.drop();
+      }
+    },
+    DATABASE_TEST_TIMEOUT_MS
+  );
 });
 
 describe('Configuration page fixtures', () => {

@@ -46,35 +46,51 @@ function renderApp(path: string) {
 }
 
 describe('App', () => {
-  test('opens Home by default', async () => {
-    renderApp('/');
+  test(
+    'opens Home by default',
+    async () => {
+      renderApp('/');
 
-    expect(
-      await screen.findByTestId(testIds.home.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
-    ).toBeInTheDocument();
-  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
+      expect(
+        await screen.findByTestId(testIds.home.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+    },
+    LAZY_PAGE_TIMEOUT_MS + 5_000
+  );
 
-  test('opens Home at /home', async () => {
-    renderApp('/home');
+  test(
+    'opens Home at /home',
+    async () => {
+      renderApp('/home');
 
-    expect(
-      await screen.findByTestId(testIds.home.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
-    ).toBeInTheDocument();
-  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
+      expect(
+        await screen.findByTestId(testIds.home.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+    },
+    LAZY_PAGE_TIMEOUT_MS + 5_000
+  );
 
-  test('opens Identity at /identity', async () => {
-    renderApp('/identity?arn=arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Falice');
+  test(
+    'opens Identity at /identity',
+    async () => {
+      renderApp('/identity?arn=arn%3Aaws%3Aiam%3A%3A111122223333%3Auser%2Falice');
 
-    expect(
-      await screen.findByTestId(testIds.identity.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
-    ).toBeInTheDocument();
-  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
+      expect(
+        await screen.findByTestId(testIds.identity.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+    },
+    LAZY_PAGE_TIMEOUT_MS + 5_000
+  );
 
-  test('opens Identities at /identities', async () => {
-    renderApp('/identities');
+  test(
+    'opens Identities at /identities',
+    async () => {
+      renderApp('/identities');
 
-    expect(
-      await screen.findByTestId(testIds.identities.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
-    ).toBeInTheDocument();
-  }, LAZY_PAGE_TIMEOUT_MS + 5_000);
+      expect(
+        await screen.findByTestId(testIds.identities.container, {}, { timeout: LAZY_PAGE_TIMEOUT_MS })
+      ).toBeInTheDocument();
+    },
+    LAZY_PAGE_TIMEOUT_MS + 5_000
+  );
 });

@@ -20,26 +20,15 @@ interface Props {
   datasourceUid: string;
   identityArn: string;
   identityType: string;
-  /** aws, kubernetes, gcp or azure; the tree evaluates AWS policies only. */
-  cloud?: string;
   /** The summary query, when the page started it already. */
   summaryRequest?: Promise<PermissionSummaryRow[]>;
 }
 
 /**
- * Shows the effective permissions of a user or role as a tree of service, access level and action. The summary is
+ * Shows the effective permissions of an AWS user or role as a tree of service, access level and action. The summary is
  * fetched first; the actions of a level and the statements of an action are fetched when the user opens them.
  */
-export function IdentityPermissions({ datasourceUid, identityArn, identityType, cloud, summaryRequest }: Props) {
-  if (cloud !== undefined && cloud !== 'aws') {
-    return (
-      <Alert severity="info" title="The permission tree covers AWS identities">
-        The effective permissions of this {cloud} identity are in the view ciem.cloud_effective_permissions, one row per
-        permission and scope with the grant behind it.
-      </Alert>
-    );
-  }
-
+export function IdentityPermissions({ datasourceUid, identityArn, identityType, summaryRequest }: Props) {
   if (identityType === 'group') {
     return (
       <Alert severity="info" title="Groups have no effective permissions of their own">

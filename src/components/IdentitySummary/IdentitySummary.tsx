@@ -14,7 +14,7 @@ interface Props {
 
 /** Shows the attributes of one identity and its permission creep score with each access level's part. */
 export function IdentitySummary({ identity }: Props) {
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getSummaryStyles);
 
   return (
     <section data-testid={testIds.identity.summary}>
@@ -72,7 +72,8 @@ function describeCreepScore(identity: IdentityDetail): string {
   return `${creep.score} of 100 (${parts}${services})`;
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
+/** Styles of an identity's attribute list, shared with the summary of other clouds' identities. */
+export const getSummaryStyles = (theme: GrafanaTheme2) => ({
   details: css({
     display: 'grid',
     gridTemplateColumns: 'max-content auto',

@@ -1,9 +1,10 @@
 import React, { useCallback, useMemo } from 'react';
 import { Badge, InteractiveTable, Stack, TextLink, Tooltip, type Column, type FetchDataFunc } from '@grafana/ui';
 
-import { identityPageUrl } from '../../constants';
+import { cloudLabel } from '../../services/clouds';
 import { formatTime } from '../../services/format';
 import type { IdentityListItem } from '../../services/identities';
+import { identityAddress } from '../../services/identityAddress';
 import type { IdentitySortColumn } from '../../services/identityQueries';
 import { severityColor } from '../../services/severity';
 import { testIds } from '../testIds';
@@ -29,14 +30,20 @@ const COLUMNS: Array<Column<IdentityListItem>> = [
     sortType: 'string',
     cell: ({ row }) => (
       <Stack gap={1} alignItems="center">
-        <TextLink href={identityPageUrl(row.original.identityId)} inline={false}>
+        <TextLink href={identityAddress(row.original)} inline={false}>
           {row.original.displayName}
         </TextLink>
         {row.original.isServiceLinked && <Badge text="service-linked" color="blue" />}
       </Stack>
     ),
   },
-  { id: 'type', header: 'Type', sortType: 'string', cell: ({ row }) => row.original.identityType },
+  { id: 'cloud', header: 'Cloud', sortType: 'string', cell: ({ row }) => cloudLabel(row.original.cloud) },
+  {
+    id: 'type',
+    header: 'Type',
+    sortType: 'string',
+    cell: ({ row }) => row.original.identityType.replace(/_/g, ' '),
+  },
   { id: 'account', header: 'Account', sortType: 'string', cell: ({ row }) => row.original.accountId },
   {
     id: 'creepScore',

@@ -16,7 +16,7 @@ interface Props {
 
 /** Shows the statements that allow or deny one action, as ciem.explain groups them. */
 export function ExplanationPanel({ action, state }: Props) {
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getDetailPanelStyles);
 
   if (state.status === 'loading') {
     return <LoadingPlaceholder text={`Loading the statements for ${action}`} />;
@@ -58,7 +58,7 @@ export function ExplanationPanel({ action, state }: Props) {
 }
 
 function StatementItem({ statement }: { statement: ExplainedStatement }) {
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getDetailPanelStyles);
   const resources =
     statement.notResource !== null
       ? `NotResource ${statement.notResource.join(', ')}`
@@ -87,7 +87,8 @@ function statementKey(statement: ExplainedStatement): string {
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
+/** Styles of a panel that opens under a tree row: its sections, lists and secondary detail lines. */
+export const getDetailPanelStyles = (theme: GrafanaTheme2) => ({
   panel: css({
     padding: theme.spacing(1, 2, 1, 10),
     background: theme.colors.background.secondary,

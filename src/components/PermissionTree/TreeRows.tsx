@@ -22,8 +22,8 @@ interface ToggleProps {
 }
 
 /** Renders the chevron button that opens or closes a node, with an accessible name that names the action. */
-function ToggleButton({ label, expanded, onToggle }: ToggleProps) {
-  const styles = useStyles2(getStyles);
+export function ToggleButton({ label, expanded, onToggle }: ToggleProps) {
+  const styles = useStyles2(getTreeRowStyles);
 
   return (
     <button
@@ -33,18 +33,29 @@ function ToggleButton({ label, expanded, onToggle }: ToggleProps) {
       aria-label={`${expanded ? 'Collapse' : 'Expand'} ${label}`}
       onClick={onToggle}
     >
-      <Icon name={expanded ? 'angle-down' : 'angle-right'} />
+      {/* A new key mounts a new Icon: its inline SVG sometimes kept the old chevron when only the name changed. */}
+      <Icon key={expanded ? 'open' : 'closed'} name={expanded ? 'angle-down' : 'angle-right'} />
     </button>
   );
 }
 
-function Counts({ counts }: { counts: Omit<LevelSummary, 'accessLevel'> }) {
+/** Decision counts of a node. Only AWS nodes count unused actions. */
+export interface DecisionCounts {
+  allowed: number;
+  conditional: number;
+  denied: number;
+  unused?: number;
+}
+
+export function Counts({ counts }: { counts: DecisionCounts }) {
+  const unused = counts.unused ?? 0;
+
   return (
     <>
       {counts.allowed > 0 && <Badge text={`${counts.allowed.toLocaleString()} allowed`} color="green" />}
       {counts.conditional > 0 && <Badge text={`${counts.conditional.toLocaleString()} conditional`} color="orange" />}
       {counts.denied > 0 && <Badge text={`${counts.denied.toLocaleString()} denied`} color="red" />}
-      {counts.unused > 0 && <Badge text={`${counts.unused.toLocaleString()} unused`} color="purple" />}
+      {unused > 0 && <Badge text={`${unused.toLocaleString()} unused`} color="purple" />}
     </>
   );
 }
@@ -68,7 +79,7 @@ export function ServiceRow({
   expanded,
   onToggle,
 }: ServiceRowProps) {
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getTreeRowStyles);
   const usage = describeServiceUsage(serviceUsage, serviceLastUsedAt);
 
   return (
@@ -92,7 +103,7 @@ interface LevelRowProps {
 }
 
 export function LevelRow({ service, level, expanded, onToggle }: LevelRowProps) {
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getTreeRowStyles);
 
   return (
     <div className={cx(styles.row, styles.level)}>
@@ -111,7 +122,7 @@ interface LevelStatusRowProps {
 }
 
 export function LevelStatusRow({ service, accessLevel, state, onRetry }: LevelStatusRowProps) {
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getTreeRowStyles);
 
   if (state.status === 'loading') {
     return <div className={cx(styles.row, styles.action, styles.secondary)}>Loading the actions…</div>;
@@ -142,7 +153,7 @@ interface ActionRowProps {
 }
 
 export function ActionRow({ action, expanded, onToggle }: ActionRowProps) {
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getTreeRowStyles);
   const decision = DECISION_LABELS[action.decision];
   const usage = describeUsage(action.usage, action.usageBasis, action.lastUsedAt);
 
@@ -164,7 +175,8 @@ export function ActionRow({ action, expanded, onToggle }: ActionRowProps) {
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
+/** Styles of the tree's rows, shared by the AWS rows and the other clouds' rows. */
+export const getTreeRowStyles = (theme: GrafanaTheme2) => ({
   row: css({
     display: 'flex',
     alignItems: 'center',

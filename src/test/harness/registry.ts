@@ -18,6 +18,10 @@ interface EntryBase {
 /** A page of the app: any route under /a/openciem-entitlements-app/, rendered by the app's root page. */
 export interface AppPageEntry extends EntryBase {
   kind: 'app-page';
+  /** Screenshot the whole page rather than the viewport, for pages whose data starts below the fold. */
+  fullPage?: boolean;
+  /** Accessible names of the buttons that the screenshot clicks first, in order, such as a tree's toggles. */
+  expand?: string[];
 }
 
 /** The app's configuration page, at Grafana's /plugins/<id> route. */
@@ -40,6 +44,10 @@ export type HarnessEntry = AppPageEntry | ConfigPageEntry | PanelEntry;
 
 const testId = (id: string) => `[data-testid="${id}"]`;
 
+/** The Identity page's address of a Kubernetes, Google Cloud or Azure identity, as the Identities page links it. */
+const cloudIdentityRoute = (cloud: string, account: string, id: string) =>
+  `/a/${APP_ID}/identity?${new URLSearchParams({ cloud, account, id }).toString()}`;
+
 export const HARNESS_ENTRIES: HarnessEntry[] = [
   {
     id: 'home',
@@ -59,6 +67,36 @@ export const HARNESS_ENTRIES: HarnessEntry[] = [
     // A role of the cloudsplaining export that holds AdministratorAccess: the largest tree.
     route: `/a/${APP_ID}/identity?arn=${encodeURIComponent('arn:aws:iam::200611803367:role/OrganizationAccountAccessRole')}`,
     readySelector: testId('data-testid openciem-identity-tree'),
+  },
+  {
+    id: 'identity-gcp',
+    kind: 'app-page',
+    // A demo service account with Editor in its own project and in acme-prod, where a deny policy applies.
+    route: cloudIdentityRoute('gcp', 'acme-sandbox', 'serviceAccount:ci-runner@acme-sandbox.iam.gserviceaccount.com'),
+    readySelector: testId('data-testid openciem-identity-tree'),
+    fullPage: true,
+    expand: ['Expand group storage', 'Expand grants of storage.buckets.delete at project projects/acme-prod'],
+  },
+  {
+    id: 'identity-azure',
+    kind: 'app-page',
+    // The demo principal with Contributor on the subscription.
+    route: cloudIdentityRoute('azure', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '1d0a5b1e-7c1f-4f0e-9a51-0a11ce000004'),
+    readySelector: testId('data-testid openciem-identity-tree'),
+    fullPage: true,
+    expand: [
+      'Expand group *',
+      'Expand grants of * at subscription /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    ],
+  },
+  {
+    id: 'identity-kubernetes',
+    kind: 'app-page',
+    // A demo user with admin in one namespace and the cluster's default grants.
+    route: cloudIdentityRoute('kubernetes', 'acme-prod', 'User:alice@acme.example'),
+    readySelector: testId('data-testid openciem-identity-tree'),
+    fullPage: true,
+    expand: ['Expand group core/secrets', 'Expand grants of create secrets at namespace payments, in acme-prod'],
   },
   {
     id: 'configuration',
