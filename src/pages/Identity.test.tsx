@@ -393,6 +393,16 @@ describe('Identity page of other clouds', () => {
     expect(within(summary).getAllByText('Not in the synced data')).toHaveLength(2);
   });
 
+  test('links to the identity dashboard of its project', async () => {
+    await openCloudIdentity('gcp-ci-runner', cloudAddress('gcp', 'acme-sandbox', CI_RUNNER));
+
+    const link = screen.getByRole('link', { name: /open the identity dashboard/i });
+    expect(link).toHaveAttribute(
+      'href',
+      `/d/openciem-identity?var-identity=${encodeURIComponent(CI_RUNNER)}&var-cloud=gcp&var-account=acme-sandbox`
+    );
+  });
+
   test('lists the findings of every project', async () => {
     const findings = fixtureRows('cloud-findings-gcp-ci-runner');
 
