@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { Client } from 'pg';
 
+import { buildCloudPermissionSummaryQuery, type CloudIdentityScope } from '../src/services/cloudIdentityQueries';
 import { buildIdentityPageQuery, FIRST_PAGE } from '../src/services/identityQueries';
 import type { CloudName } from './cloud-mix';
 import type { RefreshStep } from './findings';
@@ -25,6 +26,8 @@ export interface CloudReads {
   cloud: CloudName;
   /** ciem.cloud_effective_permissions of one identity; absent for AWS, whose permissions come from ciem.effective_permissions. */
   effectivePermissions?: TimedRead;
+  /** The Identity page's first level of the tree for one identity (ciem.cloud_permission_summary); absent for AWS. */
+  permissionTree?: TimedRead;
   /** Every open finding of one account, project, subscription or cluster from ciem.findings. */
   findings: TimedRead;
   /** ciem.compliance_summary of one account. */
@@ -155,6 +158,13 @@ export async function measureCloudReads(
               'SELECT * FROM ciem.cloud_effective_permissions WHERE account_id = $1 AND identity_id = $2',
               chosen.map((identity) => [identity.accountId, identity.identityId])
             ),
+      permissionTree:
+        cloud === 'aws'
+          ? undefined
+          : await timeQueries(
+              client,
+              chosen.map((identity) => buildCloudPermissionSummaryQuery(pageScope(identity)))
+            ),
       findings: await timeReads(client, 'SELECT * FROM ciem.findings WHERE account_id = $1', accounts),
       complianceSummary: await timeReads(
         client,
@@ -183,6 +193,15 @@ export async function measureCloudReads(
     complianceSummaryAll,
     findingSources: await measureFindingSources(client),
     sourceBytes: await measureSourceBytesByCloud(client, sourceSchema),
+  };
+}
+
+/** Returns the scope the Identity page reads: Kubernetes subjects in their cluster, other clouds' identities in every account. */
+function pageScope(identity: SampleIdentity): CloudIdentityScope {
+  return {
+    cloud: identity.cloud,
+    identityId: identity.identityId,
+    accountId: identity.cloud === 'kubernetes' ? identity.accountId : null,
   };
 }
 

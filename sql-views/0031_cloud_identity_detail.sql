@@ -112,8 +112,7 @@ $$;
 COMMENT ON FUNCTION ciem.cloud_permission_entries(text, text, text) IS
     'Effective permissions of one Kubernetes, Google Cloud or Azure identity (in one account, or every account when p_account_id is NULL; no rows for an unknown identity), with permission_group: the Kubernetes API group and resource (core/pods, apps/deployments, non-resource URLs), the Google Cloud service (storage) or the Azure resource provider (Microsoft.Compute). group_key is the group as ciem.cloud_permission_nodes compares it. granted_by is an array of the grants; detail holds what only the cloud has.';
 
--- NOTE: npm run bench does not time these functions; docs/app-pages.md has psql timings of the demo
--- and of a member with 10,800 permissions.
+-- npm run bench -- --clouds times ciem.cloud_permission_summary as the Identity page reads it.
 CREATE FUNCTION ciem.cloud_permission_summary(p_cloud text, p_identity_id text, p_account_id text DEFAULT NULL)
 RETURNS TABLE (
     permission_group text,
