@@ -6,7 +6,8 @@ export const testIds = {
   },
   home: {
     container: 'data-testid openciem-home',
-    identityCount: (label: string) => `data-testid openciem-home-count-${label}`,
+    identityCount: (cloud: string) => `data-testid openciem-home-count-${cloud}`,
+    noIdentities: 'data-testid openciem-home-no-identities',
   },
   identities: {
     container: 'data-testid openciem-identities',

@@ -18,14 +18,26 @@ const fetchMock = jest.fn();
 const COUNTS = tableResponse(
   '',
   [
+    { name: 'cloud', type: 'string' },
     { name: 'identity_type', type: 'string' },
     { name: 'identities', type: 'number' },
   ],
   [
-    ['user', 1234],
-    ['role', 56],
-    ['group', 7],
+    ['aws', 'group', 7],
+    ['aws', 'role', 56],
+    ['aws', 'user', 1234],
+    ['kubernetes', 'service_account', 9],
   ]
+);
+
+const NO_COUNTS = tableResponse(
+  '',
+  [
+    { name: 'cloud', type: 'string' },
+    { name: 'identity_type', type: 'string' },
+    { name: 'identities', type: 'number' },
+  ],
+  []
 );
 
 const MIGRATION = tableResponse(
@@ -49,11 +61,11 @@ const SOURCE_PROBLEM_COLUMNS = [
 const NO_SOURCE_PROBLEMS = tableResponse('', SOURCE_PROBLEM_COLUMNS, []);
 
 /** Returns a fetch mock that responds to each overview query according to the relation it reads. */
-function answerOverview(sourceProblems = NO_SOURCE_PROBLEMS) {
+function answerOverview(sourceProblems = NO_SOURCE_PROBLEMS, counts = COUNTS) {
   return (request: BackendSrvRequest) => {
     const sql = sqlOf(request);
     if (sql.includes('ciem.identities')) {
-      return respondWith(COUNTS);
+      return respondWith(counts);
     }
     if (sql.includes('ciem.schema_migrations')) {
       return respondWith(MIGRATION);
@@ -84,19 +96,37 @@ function renderHome() {
 }
 
 describe('Home page', () => {
-  test('shows the number of each identity type', async () => {
+  test('shows the identities of each cloud', async () => {
     fetchMock.mockImplementation(answerOverview());
 
     renderHome();
 
-    const users = await screen.findByTestId(testIds.home.identityCount('Users'));
-    expect(within(users).getByText((1234).toLocaleString())).toBeInTheDocument();
-    expect(within(users).getByRole('link', { name: 'Users' })).toHaveAttribute(
+    const aws = await screen.findByTestId(testIds.home.identityCount('aws'));
+    expect(within(aws).getByText('AWS')).toBeInTheDocument();
+    expect(within(aws).getByText((1297).toLocaleString())).toBeInTheDocument();
+    expect(within(aws).getByText(`${(1234).toLocaleString()} user, 56 role, 7 group`)).toBeInTheDocument();
+    const kubernetes = screen.getByTestId(testIds.home.identityCount('kubernetes'));
+    expect(within(kubernetes).getByText('9 service_account')).toBeInTheDocument();
+  });
+
+  test('links each cloud to its Identities list', async () => {
+    fetchMock.mockImplementation(answerOverview());
+
+    renderHome();
+
+    const aws = await screen.findByTestId(testIds.home.identityCount('aws'));
+    expect(within(aws).getByRole('link', { name: 'AWS' })).toHaveAttribute(
       'href',
-      '/a/openciem-entitlements-app/identities'
+      '/a/openciem-entitlements-app/identities?cloud=aws'
     );
-    expect(within(screen.getByTestId(testIds.home.identityCount('Roles'))).getByText('56')).toBeInTheDocument();
-    expect(within(screen.getByTestId(testIds.home.identityCount('Groups'))).getByText('7')).toBeInTheDocument();
+  });
+
+  test('says what to run before any identity exists', async () => {
+    fetchMock.mockImplementation(answerOverview(NO_SOURCE_PROBLEMS, NO_COUNTS));
+
+    renderHome();
+
+    expect(await screen.findByTestId(testIds.home.noIdentities)).toHaveTextContent(/openciem refresh/);
   });
 
   test('shows the applied migration', async () => {

@@ -9,7 +9,7 @@ import { testIds } from '../components/testIds';
 import { IDENTITIES_DASHBOARD_UID } from '../constants';
 import { useAsync } from '../hooks/useAsync';
 import { useDatasourceUid } from '../hooks/useDatasourceUid';
-import { fetchIdentityCounts } from '../services/identities';
+import { fetchCloudIdentityCounts } from '../services/identities';
 import { fetchLatestMigration, fetchSourceProblems } from '../services/status';
 
 function Home() {
@@ -17,7 +17,7 @@ function Home() {
 
   const loadOverview = useCallback(async () => {
     const [counts, migration, sourceProblems] = await Promise.all([
-      fetchIdentityCounts(datasourceUid),
+      fetchCloudIdentityCounts(datasourceUid),
       fetchLatestMigration(datasourceUid),
       fetchSourceProblems(datasourceUid),
     ]);

@@ -1,8 +1,15 @@
 import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 
-import { respondWith, sqlOf, tableResponse, type ResultColumn } from '../test/dsQuery';
+import { sqlOf } from '../test/dsQuery';
 import { fixtureResponse, fixtureRows, readFixture } from '../test/fixtures';
-import { fetchAccounts, fetchIdentityCounts, fetchIdentityFacets, fetchIdentityPage, toIdentity } from './identities';
+import {
+  fetchAccounts,
+  fetchCloudIdentityCounts,
+  fetchIdentityFacets,
+  fetchIdentityPage,
+  groupFacetsByCloud,
+  toIdentity,
+} from './identities';
 import { FIRST_PAGE } from './identityQueries';
 
 jest.mock('@grafana/runtime', () => ({
@@ -149,23 +156,47 @@ describe('fetchIdentityFacets', () => {
   });
 });
 
-describe('fetchIdentityCounts', () => {
-  test('counts each identity type', async () => {
-    const columns: ResultColumn[] = [
-      { name: 'identity_type', type: 'string' },
-      { name: 'identities', type: 'number' },
-    ];
-    fetchMock.mockReturnValue(
-      respondWith(
-        tableResponse('', columns, [
-          ['role', 12],
-          ['user', 5],
-        ])
-      )
-    );
+describe('fetchCloudIdentityCounts', () => {
+  test('adds up each cloud of the demo', async () => {
+    const rows = fixtureRows('identity-facets-demo');
+    fetchMock.mockReturnValue(fixtureResponse('identity-facets-demo'));
 
-    const counts = await fetchIdentityCounts('openciem-postgres');
+    const counts = await fetchCloudIdentityCounts('openciem-postgres');
 
-    expect(counts).toEqual({ users: 5, groups: 0, roles: 12 });
+    expect(counts.map((cloud) => cloud.cloud)).toEqual(['aws', 'gcp', 'azure', 'kubernetes']);
+    for (const cloud of counts) {
+      const ofCloud = rows.filter((row) => row.cloud === cloud.cloud);
+      expect(cloud.identities).toBe(ofCloud.reduce((sum, row) => sum + Number(row.identities), 0));
+      expect(cloud.types).toHaveLength(ofCloud.length);
+    }
+  });
+
+  test('lists the most numerous type first', () => {
+    const counts = groupFacetsByCloud([
+      { cloud: 'aws', identityType: 'group', identities: 3 },
+      { cloud: 'aws', identityType: 'role', identities: 12 },
+      { cloud: 'aws', identityType: 'user', identities: 5 },
+    ]);
+
+    expect(counts).toEqual([
+      {
+        cloud: 'aws',
+        identities: 20,
+        types: [
+          { identityType: 'role', identities: 12 },
+          { identityType: 'user', identities: 5 },
+          { identityType: 'group', identities: 3 },
+        ],
+      },
+    ]);
+  });
+
+  test('puts a cloud the plugin does not know last', () => {
+    const counts = groupFacetsByCloud([
+      { cloud: 'oci', identityType: 'user', identities: 1 },
+      { cloud: 'kubernetes', identityType: 'user', identities: 2 },
+    ]);
+
+    expect(counts.map((cloud) => cloud.cloud)).toEqual(['kubernetes', 'oci']);
   });
 });

@@ -6,7 +6,7 @@ import {
   buildIdentityPageQuery,
   type IdentityPageOptions,
 } from './identityQueries';
-import { buildIdentityCountsQuery } from './queries';
+import { CLOUDS } from './clouds';
 import { readBoolean, readNumber, readOptionalText, readOptionalTime, readText } from './rows';
 
 /** A principal of a cloud account, as the ciem.identities view describes it. */
@@ -63,10 +63,12 @@ export interface IdentityFacet {
 }
 
 /** Number of identities of each type. */
-export interface IdentityCounts {
-  users: number;
-  groups: number;
-  roles: number;
+/** The identities of one cloud, in all and per type, as the Home page shows them. */
+export interface CloudIdentityCounts {
+  cloud: string;
+  identities: number;
+  /** Types with their counts, the most numerous first. */
+  types: Array<{ identityType: string; identities: number }>;
 }
 
 /** Fetches one page of identities, filtered and sorted by PostgreSQL. */
@@ -102,27 +104,35 @@ export async function fetchIdentityFacets(datasourceUid: string): Promise<Identi
   }));
 }
 
-/** Fetches the number of users, groups and roles in ciem.identities. */
-export async function fetchIdentityCounts(datasourceUid: string): Promise<IdentityCounts> {
-  const rows = await runSql(datasourceUid, buildIdentityCountsQuery());
+/** Fetches the number of identities of each cloud and type, in the order of CLOUDS, with clouds the plugin does not know last. */
+export async function fetchCloudIdentityCounts(datasourceUid: string): Promise<CloudIdentityCounts[]> {
+  const facets = await fetchIdentityFacets(datasourceUid);
 
-  const counts: IdentityCounts = { users: 0, groups: 0, roles: 0 };
-  for (const row of rows) {
-    const identities = readNumber(row, 'identities');
-    switch (readText(row, 'identity_type')) {
-      case 'user':
-        counts.users = identities;
-        break;
-      case 'group':
-        counts.groups = identities;
-        break;
-      case 'role':
-        counts.roles = identities;
-        break;
-    }
+  return groupFacetsByCloud(facets);
+}
+
+/** Groups the facet rows by cloud and adds up each cloud's identities. */
+export function groupFacetsByCloud(facets: IdentityFacet[]): CloudIdentityCounts[] {
+  const byCloud = new Map<string, CloudIdentityCounts>();
+  for (const facet of facets) {
+    const counts = byCloud.get(facet.cloud) ?? { cloud: facet.cloud, identities: 0, types: [] };
+    counts.identities += facet.identities;
+    counts.types.push({ identityType: facet.identityType, identities: facet.identities });
+    byCloud.set(facet.cloud, counts);
   }
 
-  return counts;
+  for (const counts of byCloud.values()) {
+    counts.types.sort((a, b) => b.identities - a.identities || a.identityType.localeCompare(b.identityType));
+  }
+
+  return [...byCloud.values()].sort(
+    (a, b) => cloudOrder(a.cloud) - cloudOrder(b.cloud) || a.cloud.localeCompare(b.cloud)
+  );
+}
+
+function cloudOrder(cloud: string): number {
+  const index = CLOUDS.findIndex((known) => known === cloud);
+  return index === -1 ? CLOUDS.length : index;
 }
 
 export function toIdentityListItem(row: SqlRow): IdentityListItem {

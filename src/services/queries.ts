@@ -31,11 +31,6 @@ export function buildContainsPattern(text: string): string {
   return `%${escaped}%`;
 }
 
-/** Builds the query for the number of identities of each type ('user', 'group', 'role'). */
-export function buildIdentityCountsQuery(): string {
-  return ['SELECT identity_type, count(*) AS identities', 'FROM ciem.identities', 'GROUP BY identity_type'].join('\n');
-}
-
 /** Builds the query for the migration that was applied last to the ciem schema. */
 export function buildLatestMigrationQuery(): string {
   return [

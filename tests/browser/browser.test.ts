@@ -229,12 +229,14 @@ describe('permission matrix panel', () => {
 
 describe('app pages', () => {
   test(
-    'the Users card of Home opens the Identities page',
+    'the Google Cloud card of Home opens its Identities list',
     async () => {
       const result = await open(harnessEntry('home'));
-      await result.page.getByTestId('data-testid openciem-home-count-Users').click();
+      await result.page.getByTestId('data-testid openciem-home-count-gcp').click();
 
-      await result.page.waitForURL((url) => url.pathname === `${APP}/identities`);
+      await result.page.waitForURL(
+        (url) => url.pathname === `${APP}/identities` && url.searchParams.get('cloud') === 'gcp'
+      );
       await result.page.locator(harnessEntry('identities').readySelector).first().waitFor();
       expectNoProblems(result);
     },

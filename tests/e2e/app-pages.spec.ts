@@ -14,9 +14,13 @@ test.describe('app pages', () => {
     await gotoAppPage({ pluginId: PLUGIN_ID, path: ROUTES.Home });
 
     const counts = demoIdentityCounts();
-    await expect(page.getByTestId(testIds.home.identityCount('Users'))).toContainText(String(counts.users));
-    await expect(page.getByTestId(testIds.home.identityCount('Roles'))).toContainText(String(counts.roles));
-    await expect(page.getByTestId(testIds.home.identityCount('Groups'))).toContainText(String(counts.groups));
+    const aws = page.getByTestId(testIds.home.identityCount('aws'));
+    await expect(aws).toContainText(`${counts.users} user`);
+    await expect(aws).toContainText(`${counts.roles} role`);
+    await expect(aws).toContainText(`${counts.groups} group`);
+    for (const cloud of ['gcp', 'azure', 'kubernetes']) {
+      await expect(page.getByTestId(testIds.home.identityCount(cloud))).toBeVisible();
+    }
     expect(await queries.failures()).toEqual([]);
   });
 

@@ -114,7 +114,7 @@ export function nestedPanelId(folder: string): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { id: string }).id;
 }
 
-/** Counts the users, roles and groups of the demo organisation, as the Home page shows them. */
+/** Counts the users, roles and groups of the demo organisation, as the Home page shows them on its AWS card. */
 export function demoIdentityCounts(): { users: number; roles: number; groups: number } {
   const counts = { users: 0, roles: 0, groups: 0 };
   for (const account of generateDemoOrganisation()) {

@@ -11,7 +11,6 @@ import {
   type IdentityPageOptions,
 } from '../../src/services/identityQueries';
 import {
-  buildIdentityCountsQuery,
   buildLatestMigrationQuery,
   buildSourceProblemsQuery,
   quoteLiteral,
@@ -193,18 +192,6 @@ describe('identities query on PostgreSQL', () => {
 });
 
 describe('overview queries on PostgreSQL', () => {
-  test('count identities by type', async () => {
-    const result = await database.client.query<{ identity_type: string; identities: string }>(
-      buildIdentityCountsQuery()
-    );
-
-    const types = await database.client.query<{ identity_type: string }>(
-      'SELECT DISTINCT identity_type FROM ciem.identities ORDER BY 1'
-    );
-    expect(result.rows.map((row) => row.identity_type).sort()).toEqual(types.rows.map((row) => row.identity_type));
-    expect(types.rows.map((row) => row.identity_type)).toEqual(expect.arrayContaining(['group', 'role', 'user']));
-  });
-
   test('return the latest migration', async () => {
     const latest = await database.client.query(buildLatestMigrationQuery());
     const newest = await database.client.query<{ version: string }>(

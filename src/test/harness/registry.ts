@@ -53,7 +53,7 @@ export const HARNESS_ENTRIES: HarnessEntry[] = [
     id: 'home',
     kind: 'app-page',
     route: `/a/${APP_ID}/home`,
-    readySelector: testId('data-testid openciem-home-count-Users'),
+    readySelector: testId('data-testid openciem-home-count-aws'),
   },
   {
     id: 'identities',
