@@ -1,24 +1,24 @@
 -- What the readers of Kubernetes, Google Cloud and Azure data parsed or evaluated on every read,
 -- stored at ciem.refresh() as AWS stores its own. Every relation keeps its name, columns and rows.
 --
--- In the mixed-cloud bench (`npm run bench -- --clouds aws,kubernetes,gcp,azure`) at 10,000
--- identities, reads missed 200 ms: ciem.compliance_summary of one account took 0.3 to 0.46 s and
--- read whole 1.5 s, because ciem.compliance_results evaluated the Kubernetes, Google Cloud and
--- Azure controls live; the Identities page search took 0.53 s, and at 3,000 identities 117 ms of
--- a 408 ms search went to ciem.azure_role_assignments parsing the properties of every
--- assignment with ciem.azure_properties. The Azure controls spent most of their time parsing
--- every role definition the same way.
+-- The mixed-cloud bench (`npm run bench -- --clouds aws,kubernetes,gcp,azure`) at 10,000
+-- identities found reads above 200 ms. ciem.compliance_summary took 0.3 to 0.46 s for one
+-- account and 1.5 s read whole, because ciem.compliance_results evaluated the Kubernetes, Google
+-- Cloud and Azure controls live. The Azure controls spent most of that time parsing every role
+-- definition with ciem.azure_properties. The Identities page search took 0.53 s; at 3,000
+-- identities, 117 ms of a 408 ms search went to ciem.azure_role_assignments parsing the
+-- properties of every assignment.
 --
 -- 1. ciem.azure_role_assignments and ciem.azure_role_definitions become materialised views.
 -- 2. ciem.k8s_compliance_results, ciem.gcp_compliance_results and ciem.azure_compliance_results
 --    become tables that ciem.refresh_cloud_compliance_results() fills from the live evaluations,
---    kept as views named *_compliance_evaluation. Tables rather than materialised views: no
---    column set of these results is unique by construction, and REFRESH CONCURRENTLY needs one;
---    a plain REFRESH would lock the dashboards out until ciem.refresh() commits.
+--    kept as views named *_compliance_evaluation. They are tables because REFRESH CONCURRENTLY
+--    needs a unique index, and no column set of these results is unique by construction. A plain
+--    REFRESH would lock the dashboards out until ciem.refresh() commits.
 
--- Replaces a view with a materialised view, or with a table whose rows a refresh step writes, of
--- the same name and columns; the views and materialised views that read it are created again.
--- For a table, the view's query stays as the view p_evaluation.
+-- Replaces a view with a materialised view of the same name and columns or, given p_evaluation,
+-- with a table that a refresh step fills from the view's query, kept as the view p_evaluation.
+-- The views and materialised views that read the replaced view are created again.
 CREATE FUNCTION pg_temp.store_view(p_view text, p_evaluation text) RETURNS void
 LANGUAGE plpgsql
 AS $$
@@ -89,8 +89,8 @@ COMMENT ON TABLE ciem.gcp_compliance_results IS
 COMMENT ON TABLE ciem.azure_compliance_results IS
     'One row per decidable CIS Microsoft Azure Foundations Benchmark v5.0.0 control and resource judged (a subscription or a custom role definition), with the columns of ciem.compliance_results: status pass, fail, or unknown when the table needed has no rows for the subscription (evidence.missing). Written by each ciem.refresh() from ciem.azure_compliance_evaluation.';
 
--- Rows are replaced inside the refresh's transaction, so a reader sees the previous results until
--- it commits and is never blocked.
+-- DELETE and INSERT take row locks only, so the dashboards keep reading the previous results until
+-- the refresh commits.
 CREATE FUNCTION ciem.refresh_cloud_compliance_results() RETURNS integer
 LANGUAGE plpgsql
 AS $$

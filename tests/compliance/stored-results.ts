@@ -46,7 +46,7 @@ export async function rowDifferences(client: Client, left: string, right: string
   return result.rows[0].n;
 }
 
-/** The number of rows of a relation. */
+/** Counts the rows of a relation. */
 export async function rowCount(client: Client, relation: string): Promise<number> {
   const result = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${relation}`);
   return result.rows[0].n;
