@@ -1,11 +1,6 @@
 import { loadDemo } from '../../cli/demo/load';
 import { defaultAsOf } from '../../cli/demo/organisation';
-import {
-  createAzureViewsOf0027,
-  createViewOfMigration,
-  rowCount,
-  rowDifferences,
-} from '../compliance/stored-results';
+import { createAzureViewsOf0027, createViewOfMigration, rowCount, rowDifferences } from '../compliance/stored-results';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 // Migration 0033 stores, at ciem.refresh(), relations that migrations 0025 to 0027 defined as
@@ -18,7 +13,7 @@ let db: TestDatabase;
 const original: Record<string, string> = {};
 
 /** Returns each stored relation of 0033 with the original view it replaces. */
-function pairs(): [string, string][] {
+function pairs(): Array<[string, string]> {
   return [
     ['ciem.azure_role_assignments', original.azure_role_assignments],
     ['ciem.azure_role_definitions', original.azure_role_definitions],
@@ -50,7 +45,11 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await loadDemo(db.client, 'public', defaultAsOf);
   Object.assign(original, await createAzureViewsOf0027(db.client));
-  original.k8s_compliance_results = await createViewOfMigration(db.client, '0025_kubernetes.sql', 'k8s_compliance_results');
+  original.k8s_compliance_results = await createViewOfMigration(
+    db.client,
+    '0025_kubernetes.sql',
+    'k8s_compliance_results'
+  );
   original.gcp_compliance_results = await createViewOfMigration(db.client, '0026_gcp.sql', 'gcp_compliance_results');
 }, 240_000);
 
@@ -113,7 +112,9 @@ test('second refresh follows changed rows', async () => {
     `DELETE FROM public.azure_authorization_role_definitions WHERE properties ->> 'type' = 'CustomRole'`
   );
   // Kubernetes: the bindings to cluster-admin gone. Google Cloud: every service-account key gone.
-  await db.client.query(`DELETE FROM public.k8s_rbac_cluster_role_bindings WHERE role_ref ->> 'name' = 'cluster-admin'`);
+  await db.client.query(
+    `DELETE FROM public.k8s_rbac_cluster_role_bindings WHERE role_ref ->> 'name' = 'cluster-admin'`
+  );
   await db.client.query('DELETE FROM public.gcp_iam_service_account_keys');
 
   await db.client.query('SELECT ciem.refresh()');
