@@ -1,7 +1,16 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { writeAzureDemo } from '../../cli/demo/azure-demo';
+import { writeGcpDemo } from '../../cli/demo/gcp-demo';
+import { writeKubernetesDemo } from '../../cli/demo/k8s-demo';
 import { loadDemo } from '../../cli/demo/load';
+import { migrate } from '../../cli/migrate/run';
 import { defaultAsOf } from '../../cli/demo/organisation';
 import { createAzureViewsOf0027, createViewOfMigration, rowCount, rowDifferences } from '../compliance/stored-results';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { repositoryRoot } from '../support/paths';
 
 // Migration 0033 stores, at ciem.refresh(), relations that migrations 0025 to 0027 defined as
 // views: the parsed Azure role assignments and role definitions, and the Kubernetes, Google
@@ -127,4 +136,39 @@ test('second refresh follows changed rows', async () => {
     `SELECT count(*)::int AS n FROM ciem.identities WHERE cloud = 'azure' AND identity_id = '0a0a0a0a-0000-4000-8000-000000000033'`
   );
   expect(moved.rows[0].n).toBeGreaterThan(0);
+}, 240_000);
+
+test('upgrade from 0032 keeps every row', async () => {
+  // A database migrated and refreshed before 0033, then migrated again with it.
+  const upgraded = await createTestDatabase();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openciem-migrations-'));
+  try {
+    await writeKubernetesDemo(upgraded.client, 'public');
+    await writeAzureDemo(upgraded.client, 'public', defaultAsOf);
+    await writeGcpDemo(upgraded.client, 'public', defaultAsOf);
+    cpSync(path.join(repositoryRoot, 'sql-views'), dir, { recursive: true });
+    rmSync(path.join(dir, '0033_stored_cloud_reads.sql'));
+    await migrate(upgraded.client, { sourceSchema: 'public', migrationsDir: dir });
+    const digest = (relation: string) =>
+      upgraded.client
+        .query<{ digest: string }>(
+          `SELECT count(*)::int || ':' || md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS digest FROM ${relation} r`
+        )
+        .then((result) => result.rows[0].digest);
+    const relations = ['ciem.compliance_results', 'ciem.identity_grants', 'ciem.azure_effective_permissions'];
+    const before: Record<string, string> = {};
+    for (const relation of relations) {
+      before[relation] = await digest(relation);
+      expect({ relation, empty: before[relation].startsWith('0:') }).toEqual({ relation, empty: false });
+    }
+
+    await migrate(upgraded.client, { sourceSchema: 'public' });
+
+    for (const relation of relations) {
+      expect({ relation, digest: await digest(relation) }).toEqual({ relation, digest: before[relation] });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await upgraded.drop();
+  }
 }, 240_000);
