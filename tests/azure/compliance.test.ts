@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createAzureViewsOf0027, rowCount, rowDifferences } from '../compliance/stored-results';
 import {
   assignmentRow,
   builtInDefinitions,
@@ -235,4 +236,18 @@ test('results have the columns of ciem.compliance_results', async () => {
       )
     ).rows;
   expect(await columns('ciem.azure_compliance_results')).toEqual(await columns('ciem.compliance_results'));
+});
+
+test('stored relations equal migration 0027', async () => {
+  const original = await createAzureViewsOf0027(db.client);
+  for (const name of ['azure_role_assignments', 'azure_role_definitions', 'azure_compliance_results']) {
+    expect({ name, rows: await rowCount(db.client, `ciem.${name}`) }).toEqual({
+      name,
+      rows: await rowCount(db.client, original[name]),
+    });
+    expect({ name, differences: await rowDifferences(db.client, `ciem.${name}`, original[name]) }).toEqual({
+      name,
+      differences: 0,
+    });
+  }
 });

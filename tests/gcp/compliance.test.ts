@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createViewOfMigration, rowDifferences } from '../compliance/stored-results';
 import {
   binding,
   loadGcp,
@@ -206,4 +207,9 @@ test('failed controls are findings', async () => {
   expect(findings).toEqual([
     expect.objectContaining({ account_id: bad, severity: 'low', finding_key: `cis-gcp-3.0.0:1.8@${bad}` }),
   ]);
+});
+
+test('stored results equal migration 0026', async () => {
+  const original = await createViewOfMigration(db.client, '0026_gcp.sql', 'gcp_compliance_results');
+  expect(await rowDifferences(db.client, 'ciem.gcp_compliance_results', original)).toBe(0);
 });

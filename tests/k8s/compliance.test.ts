@@ -1,5 +1,6 @@
 import { bootstrapLabels, group, serviceAccount, user } from '../../cli/demo/k8s-builders';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createViewOfMigration, rowDifferences } from '../compliance/stored-results';
 import { cluster, loadClusters } from './fixture';
 
 // CIS Kubernetes Benchmark v1.9.0, section 5.1 (RBAC and Service Accounts). Titles and audits as
@@ -272,4 +273,9 @@ test('failed controls become findings', async () => {
       title: 'CIS Kubernetes 1.9.0 5.1.3 failed: Minimize wildcard use in Roles and ClusterRoles',
     },
   ]);
+});
+
+test('stored results equal migration 0025', async () => {
+  const original = await createViewOfMigration(db.client, '0025_kubernetes.sql', 'k8s_compliance_results');
+  expect(await rowDifferences(db.client, 'ciem.k8s_compliance_results', original)).toBe(0);
 });
