@@ -1,6 +1,6 @@
 // The functions and views of migration 0030, which let the dashboards filter by cloud, on the demo organisation
 // (AWS, Kubernetes, Google Cloud and Azure), queried as the read-only role.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -221,8 +221,11 @@ describe('migration 0030 on snapshots taken before it', () => {
     const db = await createTestDatabase();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'openciem-migrations-'));
     try {
+      // The runner applies migrations in order only, so 0030 and every later one wait for the second run.
       cpSync(path.join(repositoryRoot, 'sql-views'), dir, { recursive: true });
-      rmSync(path.join(dir, '0030_dashboard_clouds.sql'));
+      for (const file of readdirSync(dir).filter((name) => name >= '0030_')) {
+        rmSync(path.join(dir, file));
+      }
       await migrate(db.client, { sourceSchema: 'public', migrationsDir: dir });
       const [snapshot] = (
         await db.client.query<{ snapshot_id: string }>(
@@ -236,10 +239,7 @@ describe('migration 0030 on snapshots taken before it', () => {
         );
       }
 
-      cpSync(
-        path.join(repositoryRoot, 'sql-views', '0030_dashboard_clouds.sql'),
-        path.join(dir, '0030_dashboard_clouds.sql')
-      );
+      cpSync(path.join(repositoryRoot, 'sql-views'), dir, { recursive: true });
       await migrate(db.client, { sourceSchema: 'public', migrationsDir: dir });
       const rows = await db.client.query<{ account_id: string; control_id: string; benchmark: string }>(
         'SELECT account_id, control_id, benchmark FROM ciem.snapshot_compliance'
