@@ -106,7 +106,7 @@ describe('Home page', () => {
     expect(within(aws).getByText((1297).toLocaleString())).toBeInTheDocument();
     expect(within(aws).getByText(`${(1234).toLocaleString()} user, 56 role, 7 group`)).toBeInTheDocument();
     const kubernetes = screen.getByTestId(testIds.home.identityCount('kubernetes'));
-    expect(within(kubernetes).getByText('9 service_account')).toBeInTheDocument();
+    expect(within(kubernetes).getByText('9 service account')).toBeInTheDocument();
   });
 
   test('links each cloud to its Identities list', async () => {

@@ -39,7 +39,9 @@ export function IdentityCounts({ counts }: Props) {
           <Card.Description>
             <span className={styles.count}>{cloud.identities.toLocaleString()}</span>
             <span className={styles.types}>
-              {cloud.types.map((type) => `${type.identities.toLocaleString()} ${type.identityType}`).join(', ')}
+              {cloud.types
+                .map((type) => `${type.identities.toLocaleString()} ${type.identityType.replace(/_/g, ' ')}`)
+                .join(', ')}
             </span>
           </Card.Description>
         </Card>
