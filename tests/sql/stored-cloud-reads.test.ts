@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,16 +12,16 @@ import { createAzureViewsOf0027, createViewOfMigration, rowCount, rowDifferences
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { repositoryRoot } from '../support/paths';
 
-// Migration 0033 stores, at ciem.refresh(), relations that migrations 0025 to 0027 defined as
-// views: the parsed Azure role assignments and role definitions, and the Kubernetes, Google
-// Cloud and Azure compliance results. On the demo organisation of every cloud, each stored
+// Migrations 0033 and 0034 store, at ciem.refresh(), relations that migrations 0025 to 0027
+// defined as views: the parsed Azure role assignments and role definitions, the Kubernetes,
+// Google Cloud and Azure compliance results, and the Azure assignments the findings read. On the demo organisation of every cloud, each stored
 // relation must hold the rows its original view gives, and still after source rows change and
 // a second refresh.
 
 let db: TestDatabase;
 const original: Record<string, string> = {};
 
-/** Returns each stored relation of 0033 with the original view it replaces. */
+/** Returns each stored relation of 0033 and 0034 with the original view it replaces. */
 function pairs(): Array<[string, string]> {
   return [
     ['ciem.azure_role_assignments', original.azure_role_assignments],
@@ -29,6 +29,7 @@ function pairs(): Array<[string, string]> {
     ['ciem.k8s_compliance_results', original.k8s_compliance_results],
     ['ciem.gcp_compliance_results', original.gcp_compliance_results],
     ['ciem.azure_compliance_results', original.azure_compliance_results],
+    ['ciem.azure_grant_findings_base', original.azure_grant_findings_base],
   ];
 }
 
@@ -60,6 +61,11 @@ beforeAll(async () => {
     'k8s_compliance_results'
   );
   original.gcp_compliance_results = await createViewOfMigration(db.client, '0026_gcp.sql', 'gcp_compliance_results');
+  original.azure_grant_findings_base = await createViewOfMigration(
+    db.client,
+    '0027_azure.sql',
+    'azure_grant_findings_base'
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -146,8 +152,11 @@ test('upgrade from 0032 keeps every row', async () => {
     await writeKubernetesDemo(upgraded.client, 'public');
     await writeAzureDemo(upgraded.client, 'public', defaultAsOf);
     await writeGcpDemo(upgraded.client, 'public', defaultAsOf);
+    // The runner applies migrations in order only, so 0033 and every later one wait for the second run.
     cpSync(path.join(repositoryRoot, 'sql-views'), dir, { recursive: true });
-    rmSync(path.join(dir, '0033_stored_cloud_reads.sql'));
+    for (const file of readdirSync(dir).filter((name) => name >= '0033_')) {
+      rmSync(path.join(dir, file));
+    }
     await migrate(upgraded.client, { sourceSchema: 'public', migrationsDir: dir });
     const digest = (relation: string) =>
       upgraded.client
@@ -155,7 +164,12 @@ test('upgrade from 0032 keeps every row', async () => {
           `SELECT count(*)::int || ':' || md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS digest FROM ${relation} r`
         )
         .then((result) => result.rows[0].digest);
-    const relations = ['ciem.compliance_results', 'ciem.identity_grants', 'ciem.azure_effective_permissions'];
+    const relations = [
+      'ciem.compliance_results',
+      'ciem.identity_grants',
+      'ciem.azure_effective_permissions',
+      'ciem.azure_grant_findings_base',
+    ];
     const before: Record<string, string> = {};
     for (const relation of relations) {
       before[relation] = await digest(relation);
