@@ -20,8 +20,8 @@ describe('buildIdentityPageQuery', () => {
   test('filters name and ARN with the trimmed search', () => {
     const { literals } = splitLiterals(buildIdentityPageQuery({ ...FIRST_PAGE, search: '  deploy_bot ' }));
 
-    // The two 'kubernetes' literals are the cloud whose findings count per cluster.
-    expect(literals).toEqual(['%deploy!_bot%', '!', '%deploy!_bot%', '!', 'kubernetes', 'kubernetes']);
+    // The 'kubernetes' literal is the cloud whose findings count per cluster.
+    expect(literals).toEqual(['%deploy!_bot%', '!', '%deploy!_bot%', '!', 'kubernetes']);
   });
 
   test('filters account and type', () => {
@@ -55,10 +55,29 @@ describe('buildIdentityPageQuery', () => {
     expect(sql).toContain('ORDER BY open_findings ASC NULLS LAST, m.display_name, m.identity_id');
   });
 
+  test('counts findings of the page only', () => {
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, sortBy: 'creepScore' });
+
+    expect(sql).toContain(
+      '  WHERE NOT f.suppressed AND f.identity_arn = p.identity_id AND f.cloud = p.cloud\n' +
+        "    AND f.account_id IS NOT DISTINCT FROM coalesce(CASE WHEN p.cloud = 'kubernetes' THEN p.account_id END, f.account_id)"
+    );
+    expect(sql).toContain('ORDER BY c.score DESC NULLS LAST, m.display_name, m.identity_id\n  LIMIT');
+    expect(sql).toContain('CROSS JOIN LATERAL');
+    expect(sql).toMatch(/ORDER BY p\.page_position$/);
+  });
+
+  test('counts every finding to sort by them', () => {
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, sortBy: 'openFindings' });
+
+    expect(sql).toContain('finding_counts AS (');
+    expect(sql).not.toContain('LATERAL');
+  });
+
   test('pages by offset', () => {
     const sql = buildIdentityPageQuery({ ...FIRST_PAGE, page: 3 });
 
-    expect(sql).toMatch(new RegExp(`LIMIT ${IDENTITY_PAGE_SIZE} OFFSET ${3 * IDENTITY_PAGE_SIZE}$`));
+    expect(sql).toContain(`LIMIT ${IDENTITY_PAGE_SIZE} OFFSET ${3 * IDENTITY_PAGE_SIZE}\n`);
   });
 
   test.each([-1, 1.5, Number.NaN])('rejects the page %p', (page) => {
@@ -98,7 +117,7 @@ describe('buildIdentityPageQuery', () => {
   });
 
   test('counts findings of the same cloud, and of the same cluster for Kubernetes', () => {
-    const sql = buildIdentityPageQuery(FIRST_PAGE);
+    const sql = buildIdentityPageQuery({ ...FIRST_PAGE, sortBy: 'openFindings' });
 
     expect(sql).toContain("SELECT f.cloud, CASE WHEN f.cloud = 'kubernetes' THEN f.account_id END AS account_id");
     expect(sql).toContain(

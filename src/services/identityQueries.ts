@@ -63,10 +63,7 @@ export const FIRST_PAGE: IdentityPageOptions = {
 /**
  * Builds the query for one page of identities with their creep score and open finding counts, filtered and sorted in
  * PostgreSQL so that the page stays small however many identities match. Every row carries total_count, the number of
- * matching identities.
- *
- * NOTE: timed on 142 identities only (8 to 25 ms). npm run bench times it at each scale, but no 10,000-identity run has
- * finished since then.
+ * matching identities. npm run bench times the first page and a search at each scale (docs/benchmarks.md).
  */
 export function buildIdentityPageQuery(options: IdentityPageOptions): string {
   const { search, cloud, accountId, identityType, sortBy, descending, page } = options;
@@ -103,14 +100,38 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
   }
 
   const direction = descending ? 'DESC' : 'ASC';
-
-  return [
+  // The identity id breaks ties, so that paging never shows a row twice or skips one.
+  const order = `${IDENTITY_SORT_COLUMNS[sortBy]} ${direction} NULLS LAST, m.display_name, m.identity_id`;
+  const matched = [
     'WITH matched AS (',
     '  SELECT i.cloud, i.account_id, i.identity_id, i.identity_type, i.display_name, i.path, i.created_at,',
     '         i.last_used_at, i.permissions_boundary_arn, i.is_service_linked',
     '  FROM ciem.identities i',
     ...(conditions.length > 0 ? [`  WHERE ${conditions.join('\n    AND ')}`] : []),
     '),',
+  ];
+
+  if (sortBy === 'openFindings') {
+    return [...matched, ...countEveryIdentityFindings(order, page)].join('\n');
+  }
+  return [...matched, ...countPageFindings(order, page)].join('\n');
+}
+
+/** Columns of an identity row of the page, from matched (m) and ciem.creep_scores (c). */
+const IDENTITY_COLUMNS = [
+  'm.cloud, m.account_id, m.identity_id, m.identity_type, m.display_name, m.path, m.created_at,',
+  '  m.last_used_at, m.permissions_boundary_arn, m.is_service_linked,',
+  '  c.score AS creep_score, c.permissions_management::float8 AS creep_permissions_management,',
+  '  c.write::float8 AS creep_write, c.read::float8 AS creep_read, c.tagging::float8 AS creep_tagging,',
+  '  c.list::float8 AS creep_list,',
+];
+
+/**
+ * Counts the open findings of every matching identity before sorting, because the page is sorted by that count. At
+ * 10,000 identities that is 52,000 findings per page load.
+ */
+function countEveryIdentityFindings(order: string, page: number): string[] {
+  return [
     // The findings of an identity are those the Identity page lists: of its cloud, and for Kubernetes of its cluster.
     'finding_counts AS (',
     `  SELECT f.cloud, ${findingAccountSql('f')} AS account_id, f.identity_arn,`,
@@ -120,21 +141,45 @@ export function buildIdentityPageQuery(options: IdentityPageOptions): string {
     '  WHERE NOT f.suppressed AND f.identity_arn IN (SELECT identity_id FROM matched)',
     '  GROUP BY 1, 2, 3',
     ')',
-    'SELECT m.cloud, m.account_id, m.identity_id, m.identity_type, m.display_name, m.path, m.created_at,',
-    '  m.last_used_at, m.permissions_boundary_arn, m.is_service_linked,',
-    '  c.score AS creep_score, c.permissions_management::float8 AS creep_permissions_management,',
-    '  c.write::float8 AS creep_write, c.read::float8 AS creep_read, c.tagging::float8 AS creep_tagging,',
-    '  c.list::float8 AS creep_list,',
+    `SELECT ${IDENTITY_COLUMNS.join('\n')}`,
     '  coalesce(fc.open_findings, 0) AS open_findings, fc.highest_severity,',
     '  count(*) OVER () AS total_count',
     'FROM matched m',
     'LEFT JOIN ciem.creep_scores c ON c.identity_arn = m.identity_id',
     'LEFT JOIN finding_counts fc ON fc.cloud = m.cloud AND fc.identity_arn = m.identity_id',
     `  AND fc.account_id IS NOT DISTINCT FROM ${findingAccountSql('m')}`,
-    // The identity id breaks ties, so that paging never shows a row twice or skips one.
-    `ORDER BY ${IDENTITY_SORT_COLUMNS[sortBy]} ${direction} NULLS LAST, m.display_name, m.identity_id`,
+    `ORDER BY ${order}`,
     `LIMIT ${IDENTITY_PAGE_SIZE} OFFSET ${page * IDENTITY_PAGE_SIZE}`,
-  ].join('\n');
+  ];
+}
+
+/** Sorts and cuts the page first, then counts the open findings of its identities only, each by index. */
+function countPageFindings(order: string, page: number): string[] {
+  return [
+    'page AS (',
+    `  SELECT ${IDENTITY_COLUMNS.join('\n  ')}`,
+    '    count(*) OVER () AS total_count,',
+    `    row_number() OVER (ORDER BY ${order}) AS page_position`,
+    '  FROM matched m',
+    '  LEFT JOIN ciem.creep_scores c ON c.identity_arn = m.identity_id',
+    `  ORDER BY ${order}`,
+    `  LIMIT ${IDENTITY_PAGE_SIZE} OFFSET ${page * IDENTITY_PAGE_SIZE}`,
+    ')',
+    'SELECT p.cloud, p.account_id, p.identity_id, p.identity_type, p.display_name, p.path, p.created_at,',
+    '  p.last_used_at, p.permissions_boundary_arn, p.is_service_linked,',
+    '  p.creep_score, p.creep_permissions_management, p.creep_write, p.creep_read, p.creep_tagging, p.creep_list,',
+    '  fc.open_findings, fc.highest_severity, p.total_count',
+    'FROM page p',
+    // The same findings as the Identity page lists: of its cloud, and for Kubernetes of its cluster.
+    'CROSS JOIN LATERAL (',
+    '  SELECT count(*)::integer AS open_findings,',
+    '         (array_agg(f.severity ORDER BY f.severity_rank DESC))[1] AS highest_severity',
+    '  FROM ciem.findings f',
+    '  WHERE NOT f.suppressed AND f.identity_arn = p.identity_id AND f.cloud = p.cloud',
+    `    AND f.account_id IS NOT DISTINCT FROM coalesce(${findingAccountSql('p')}, f.account_id)`,
+    ') fc',
+    'ORDER BY p.page_position',
+  ];
 }
 
 /**

@@ -10,11 +10,7 @@ import {
   IDENTITY_PAGE_SIZE,
   type IdentityPageOptions,
 } from '../../src/services/identityQueries';
-import {
-  buildLatestMigrationQuery,
-  buildSourceProblemsQuery,
-  quoteLiteral,
-} from '../../src/services/queries';
+import { buildLatestMigrationQuery, buildSourceProblemsQuery, quoteLiteral } from '../../src/services/queries';
 import { explainQueryFailure } from '../../src/services/queryFailure';
 import { HOSTILE_TEXTS } from '../../src/test/sqlLiterals';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -38,11 +34,13 @@ afterAll(async () => {
 const BY_NAME: IdentityPageOptions = { ...FIRST_PAGE, sortBy: 'name', descending: false };
 
 interface PageRow {
+  cloud: string;
   identity_id: string;
   account_id: string;
   identity_type: string;
   creep_score: number | null;
   open_findings: number;
+  highest_severity: string | null;
   total_count: string;
 }
 
@@ -151,6 +149,33 @@ describe('identities query on PostgreSQL', () => {
 
     expect(rows[0].open_findings).toBeGreaterThan(0);
     expect(rows[0].open_findings).toBe(expected.rows[0].count);
+  });
+
+  test('page counts equal whole counts', async () => {
+    // Sorted by open findings, the query counts every identity's findings before it sorts; otherwise it counts those of
+    // the page's identities only. Both must give each identity the same count and highest severity.
+    const counted = async (sortBy: IdentityPageOptions['sortBy']) => {
+      const counts = new Map<string, string>();
+      for (let page = 0; ; page += 1) {
+        const rows = await identityPage({ sortBy, page });
+        for (const row of rows) {
+          counts.set(
+            `${row.cloud} ${row.account_id} ${row.identity_id}`,
+            `${row.open_findings} ${row.highest_severity}`
+          );
+        }
+        if (rows.length < IDENTITY_PAGE_SIZE) {
+          return counts;
+        }
+      }
+    };
+
+    const byPage = await counted('name');
+    const whole = await counted('openFindings');
+
+    expect(byPage.size).toBeGreaterThan(IDENTITY_PAGE_SIZE);
+    expect([...byPage.values()].some((count) => !count.startsWith('0 '))).toBe(true);
+    expect(Object.fromEntries(byPage)).toEqual(Object.fromEntries(whole));
   });
 
   test('finds an identity by part of its name in any case', async () => {
